@@ -1,0 +1,158 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Stevedore",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "stevedore", targets: ["stevedore"]),
+        .library(name: "StevedoreCore", targets: ["StevedoreCore"]),
+        .library(name: "StevedoreArchive", targets: ["StevedoreArchive"]),
+        .library(name: "StevedoreLayout", targets: ["StevedoreLayout"]),
+        .library(name: "StevedoreBuild", targets: ["StevedoreBuild"]),
+        .library(name: "StevedoreRegistry", targets: ["StevedoreRegistry"]),
+        .library(name: "StevedoreDeploy", targets: ["StevedoreDeploy"]),
+        .plugin(name: "BuildImage", targets: ["BuildImage"]),
+        .plugin(name: "PushImage", targets: ["PushImage"]),
+        .plugin(name: "KamalDeploy", targets: ["KamalDeploy"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.100.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+    ],
+    targets: [
+        // C libraries from Debian.
+        .systemLibrary(
+            name: "CArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+
+        // The image model: digests, descriptors, manifests, configurations, references.
+        .target(
+            name: "StevedoreCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Reproducible tar + parallel gzip layers; reading layers back.
+        .target(
+            name: "StevedoreArchive",
+            dependencies: ["StevedoreCore", "CArchive", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // OCI image layout on disk: the blob store.
+        .target(
+            name: "StevedoreLayout",
+            dependencies: ["StevedoreCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // docker-archive (docker save / docker load) tarballs.
+        .target(
+            name: "StevedoreTarball",
+            dependencies: ["StevedoreCore", "StevedoreArchive"]
+        ),
+        // ELF reading and shared-library closure.
+        .target(name: "StevedoreELF"),
+        // Assembly: base + layers + configuration -> image.
+        .target(
+            name: "StevedoreBuild",
+            dependencies: ["StevedoreCore", "StevedoreArchive", "StevedoreELF", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Verification and human-readable summaries of images.
+        .target(
+            name: "StevedoreInspect",
+            dependencies: ["StevedoreCore", "StevedoreArchive"]
+        ),
+        // Registry credentials: flags, environment, GITHUB_TOKEN, docker/podman files, helpers, netrc.
+        .target(
+            name: "StevedoreAuth",
+            dependencies: ["StevedoreCore"]
+        ),
+        // OCI distribution client: transport (auth, retries), pull, push.
+        .target(
+            name: "StevedoreRegistry",
+            dependencies: [
+                "StevedoreCore", "StevedoreAuth",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Kamal configuration, checks and invocation.
+        .target(
+            name: "StevedoreDeploy",
+            dependencies: ["StevedoreCore", .product(name: "Yams", package: "Yams")]
+        ),
+        // Files Stevedore writes into a user's package: GitHub workflows, Kamal configuration.
+        .target(
+            name: "StevedoreScaffold",
+            dependencies: ["StevedoreCore"]
+        ),
+        // The CLI: the only place that connects the modules.
+        .executableTarget(
+            name: "stevedore",
+            dependencies: [
+                "StevedoreCore", "StevedoreArchive", "StevedoreLayout", "StevedoreTarball", "StevedoreELF",
+                "StevedoreBuild", "StevedoreInspect", "StevedoreAuth", "StevedoreRegistry", "StevedoreDeploy", "StevedoreScaffold",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // SwiftPM command plugins: thin, they build the product and call `stevedore`.
+        .plugin(
+            name: "BuildImage",
+            capability: .command(
+                intent: .custom(verb: "build-image", description: "Build an OCI image of an executable product."),
+                permissions: [.writeToPackageDirectory(reason: "Stevedore writes the image layout under .build/ or --output.")]
+            ),
+            dependencies: ["stevedore"]
+        ),
+        .plugin(
+            name: "PushImage",
+            capability: .command(
+                intent: .custom(verb: "push-image", description: "Build an OCI image of an executable product and push it to a registry."),
+                permissions: [
+                    .writeToPackageDirectory(reason: "Stevedore writes the image layout under .build/ and the pushed reference."),
+                    .allowNetworkConnections(scope: .all(), reason: "Stevedore pushes the image to the registry."),
+                ]
+            ),
+            dependencies: ["stevedore"]
+        ),
+        .plugin(
+            name: "KamalDeploy",
+            capability: .command(
+                intent: .custom(verb: "kamal-deploy", description: "Deploy the pushed image with Kamal."),
+                permissions: [
+                    .allowNetworkConnections(scope: .all(), reason: "Stevedore checks the tag in the registry and Kamal reaches the hosts."),
+                ]
+            ),
+            dependencies: ["stevedore"]
+        ),
+
+        // Tests.
+        .target(
+            name: "StevedoreTestSupport",
+            dependencies: ["StevedoreCore"],
+            path: "Tests/StevedoreTestSupport"
+        ),
+        .testTarget(name: "StevedoreCoreTests", dependencies: ["StevedoreCore"]),
+        .testTarget(name: "StevedoreArchiveTests", dependencies: ["StevedoreArchive", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreLayoutTests", dependencies: ["StevedoreLayout", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreELFTests", dependencies: ["StevedoreELF", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreBuildTests", dependencies: ["StevedoreBuild", "StevedoreLayout", "StevedoreInspect", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreRegistryTests", dependencies: ["StevedoreRegistry", "StevedoreAuth", "StevedoreLayout", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreDeployTests", dependencies: ["StevedoreDeploy", "StevedoreScaffold", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreCLITests", dependencies: ["stevedore", "StevedoreCore", "StevedoreTestSupport"]),
+    ]
+)

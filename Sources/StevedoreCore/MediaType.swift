@@ -1,0 +1,60 @@
+/// A media type of an OCI or Docker v2 manifest, index, configuration or layer.
+///
+/// Registries and tools send types nobody listed, so this is an open set: any string is kept as is.
+/// See <https://github.com/opencontainers/image-spec/blob/main/media-types.md>.
+public struct MediaType: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public let rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+
+    // OCI
+    public static let ociManifest: MediaType = "application/vnd.oci.image.manifest.v1+json"
+    public static let ociIndex: MediaType = "application/vnd.oci.image.index.v1+json"
+    public static let ociConfig: MediaType = "application/vnd.oci.image.config.v1+json"
+    public static let ociLayer: MediaType = "application/vnd.oci.image.layer.v1.tar"
+    public static let ociLayerGzip: MediaType = "application/vnd.oci.image.layer.v1.tar+gzip"
+    public static let ociLayerZstd: MediaType = "application/vnd.oci.image.layer.v1.tar+zstd"
+    public static let ociEmpty: MediaType = "application/vnd.oci.empty.v1+json"
+    // Docker v2 schema 2
+    public static let dockerManifest: MediaType = "application/vnd.docker.distribution.manifest.v2+json"
+    public static let dockerManifestList: MediaType = "application/vnd.docker.distribution.manifest.list.v2+json"
+    public static let dockerConfig: MediaType = "application/vnd.docker.container.image.v1+json"
+    public static let dockerLayerGzip: MediaType = "application/vnd.docker.image.rootfs.diff.tar.gzip"
+    public static let dockerForeignLayerGzip: MediaType = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
+
+    /// An image manifest (OCI or Docker v2 schema 2).
+    public var isManifest: Bool { self == .ociManifest || self == .dockerManifest }
+    /// An index of manifests (OCI index or Docker manifest list).
+    public var isIndex: Bool { self == .ociIndex || self == .dockerManifestList }
+    /// An image configuration.
+    public var isConfig: Bool { self == .ociConfig || self == .dockerConfig }
+    /// A filesystem layer.
+    public var isLayer: Bool {
+        rawValue.hasPrefix("application/vnd.oci.image.layer.") || rawValue.hasPrefix("application/vnd.docker.image.rootfs.")
+    }
+    /// A layer compressed with gzip.
+    public var isGzipLayer: Bool {
+        self == .ociLayerGzip || self == .dockerLayerGzip || self == .dockerForeignLayerGzip
+            || self == "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip"
+    }
+    /// An uncompressed tar layer.
+    public var isUncompressedLayer: Bool {
+        self == .ociLayer || self == "application/vnd.oci.image.layer.nondistributable.v1.tar"
+    }
+
+    /// Every manifest and index type, as an HTTP `Accept` list.
+    public static let manifestTypes: [MediaType] = [.ociIndex, .ociManifest, .dockerManifestList, .dockerManifest]
+}

@@ -1,0 +1,1 @@
+// The module is filled in by its own work; this file keeps the target buildable.
