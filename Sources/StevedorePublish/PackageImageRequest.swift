@@ -1,0 +1,118 @@
+import Foundation
+import StevedoreCore
+
+/// What the `build-image` and `push-image` plugins hand to `stevedore package-image`: a built executable product of
+/// a Swift package and how to turn it into an image.
+public struct PackageImageRequest: Hashable, Sendable {
+    /// The directory of the package (the root of the user's package).
+    public var packageDirectory: String
+    /// The name of the executable product.
+    public var product: String
+    /// The built executable.
+    public var executable: String
+    /// SwiftPM resource bundle directories (`<Package>_<Target>.resources`) the executable loads with `Bundle.module`.
+    public var resourceBundles: [String]
+    /// `--from`: the base image, `nil` for scratch.
+    public var base: String?
+    /// `--output` locations as given; empty for the default layout under `.build/stevedore/`.
+    public var outputs: [ImageLocation]
+    /// Further `stevedore build` options, passed through unchanged (`--env K=V`, `--expose 8080`, …).
+    public var buildOptions: [String]
+
+    /// Creates a request.
+    public init(
+        packageDirectory: String,
+        product: String,
+        executable: String,
+        resourceBundles: [String] = [],
+        base: String? = nil,
+        outputs: [ImageLocation] = [],
+        buildOptions: [String] = []
+    ) {
+        self.packageDirectory = packageDirectory
+        self.product = product
+        self.executable = executable
+        self.resourceBundles = resourceBundles
+        self.base = base
+        self.outputs = outputs
+        self.buildOptions = buildOptions
+    }
+
+    /// The directory in the image that holds the executable; resource bundles go beside it, where the
+    /// `Bundle.module` accessor SwiftPM generates looks first (`Bundle.main.bundleURL`, the executable's directory).
+    public static let executableDirectory = "/usr/local/bin"
+
+    /// The default OCI layout: `<package>/.build/stevedore/oci/<product>`.
+    public var defaultLayoutDirectory: String {
+        URL(fileURLWithPath: packageDirectory).appendingPathComponent(".build/stevedore/oci/\(product)").path
+    }
+
+    /// Where the pushed reference is written: `<package>/.build/stevedore/pushed-image`.
+    public var pushedImageFile: String {
+        URL(fileURLWithPath: packageDirectory).appendingPathComponent(".build/stevedore/pushed-image").path
+    }
+
+    /// The locations `stevedore build` writes. When pushing, an OCI layout is needed to push from: the first one
+    /// given, else the default layout is added, tagged `layoutTag`.
+    public func resolvedOutputs(layoutTag: String, needsLayout: Bool) -> [ImageLocation] {
+        if outputs.isEmpty { return [.layout(path: defaultLayoutDirectory, tag: layoutTag)] }
+        let hasLayout = outputs.contains { if case .layout = $0 { return true } else { return false } }
+        if needsLayout, !hasLayout { return [.layout(path: defaultLayoutDirectory, tag: layoutTag)] + outputs }
+        return outputs
+    }
+
+    /// The OCI layout to push from, among `outputs`.
+    public static func layoutToPush(in outputs: [ImageLocation]) -> ImageLocation? {
+        outputs.first { if case .layout = $0 { return true } else { return false } }
+    }
+
+    /// The arguments after `stevedore` for `stevedore build`: the executable, resource bundles beside it,
+    /// the provenance labels and timestamp, then the user's options (so a user's `--label` wins over a default).
+    public func buildArguments(provenance: ImageProvenance, outputs: [ImageLocation], digestFile: String) -> [String] {
+        var arguments = ["build", "--executable", executable]
+        if let base { arguments += ["--from", base] }
+        for location in outputs { arguments += ["--output", location.description] }
+        for bundle in resourceBundles {
+            let name = URL(fileURLWithPath: bundle).lastPathComponent
+            arguments += ["--add", "\(bundle):\(Self.executableDirectory)/\(name)"]
+        }
+        for label in provenance.labels { arguments += ["--label", "\(label.key)=\(label.value)"] }
+        if let epoch = provenance.sourceDateEpoch { arguments += ["--source-date-epoch", String(epoch)] }
+        arguments += ["--digest-file", digestFile]
+        return arguments + buildOptions
+    }
+
+    /// The arguments after `stevedore` for `stevedore push`: from `layout` to the destination's first tag, with the
+    /// other tags and the user's push options (`--ca-file`, `--insecure-registry`, …).
+    public static func pushArguments(
+        layout: ImageLocation,
+        destination: PublishDestination,
+        pushOptions: [String],
+        digestFile: String
+    ) -> [String] {
+        var arguments = ["push", layout.description, destination.primaryReference]
+        for tag in destination.tags.dropFirst() { arguments += ["--tag", tag] }
+        arguments += ["--digest-file", digestFile]
+        return arguments + pushOptions
+    }
+
+    /// What to tell the user after a build: the digest and how to run each output with podman.
+    public static func runInstructions(outputs: [ImageLocation], digest: Digest, port: String?) -> String {
+        var lines = ["Image digest: \(digest)"]
+        let publish = port.map { "-p \($0):\($0) " } ?? ""
+        for location in outputs {
+            switch location {
+            case .layout(let path, let tag):
+                lines.append("OCI layout: \(location)")
+                lines.append("  run it:  podman run --rm \(publish)oci:\(path)\(tag.map { ":\($0)" } ?? "")")
+            case .dockerArchive(let path, _):
+                lines.append("docker-archive: \(path)")
+                lines.append("  run it:  podman load -i \(path)   (or docker load -i \(path)), then podman run --rm \(publish)IMAGE")
+            case .registry(let reference):
+                lines.append("registry: \(reference)")
+                lines.append("  run it:  podman run --rm \(publish)\(reference.name)@\(digest)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import StevedoreCore
+
+/// Works out the defaults for publishing a package's image from the environment (GitHub Actions variables) and git.
+///
+/// The rules, in order of precedence:
+/// - **Repository**: `--repository`; else `ghcr.io/<GITHUB_REPOSITORY>` lowercased; else `ghcr.io/<owner>/<name>`
+///   from the `origin` remote when it is a GitHub URL (https or ssh); else an error asking for `--repository`.
+/// - **Tags**: every `--tag`; else the full 40-character commit SHA (`GITHUB_SHA`, else `git rev-parse HEAD`),
+///   plus `latest` when the build is on the default branch. A dirty work tree gets `<sha>-dirty` and no `latest`.
+/// - **Default branch**: `--default-branch`; else `repository.default_branch` of the GitHub event
+///   (`GITHUB_EVENT_PATH`); else the branch `origin/HEAD` points at; else `main` or `master`. The current branch is
+///   `refs/heads/<branch>` of `GITHUB_REF` under GitHub Actions (tags and pull requests are never the default branch),
+///   else the checked-out branch.
+/// - **SOURCE_DATE_EPOCH**: `--source-date-epoch`; else the `SOURCE_DATE_EPOCH` variable; else the commit time,
+///   so that building one commit twice gives one digest.
+/// - **Labels**: `org.opencontainers.image.source` (the GitHub repository's web address),
+///   `org.opencontainers.image.revision` (the commit SHA), `org.opencontainers.image.created` (SOURCE_DATE_EPOCH).
+public struct PublishDefaults: Sendable {
+    /// The process environment (or a test's stand-in).
+    public var environment: [String: String]
+    /// The git facts of the package's work tree, `nil` outside one.
+    public var git: GitSnapshot?
+    /// `repository.default_branch` from the GitHub event payload, when there is one.
+    public var eventDefaultBranch: String?
+
+    /// Creates defaults from already-gathered facts.
+    public init(environment: [String: String], git: GitSnapshot?, eventDefaultBranch: String? = nil) {
+        self.environment = environment
+        self.git = git
+        self.eventDefaultBranch = eventDefaultBranch
+    }
+
+    /// Gathers the facts for the package in `packageDirectory`: runs git there and reads the GitHub event payload
+    /// named by `GITHUB_EVENT_PATH`.
+    public static func load(packageDirectory: String, environment: [String: String]) throws -> PublishDefaults {
+        let git = try GitRepository(directory: packageDirectory).snapshot()
+        return PublishDefaults(
+            environment: environment,
+            git: git,
+            eventDefaultBranch: environment["GITHUB_EVENT_PATH"].flatMap(Self.defaultBranch(fromEventAt:))
+        )
+    }
+
+    /// Whether the process runs under GitHub Actions.
+    public var isGitHubActions: Bool { environment["GITHUB_ACTIONS"] == "true" }
+
+    /// The commit the image is built from: `GITHUB_SHA`, else git's `HEAD`.
+    public var revision: String? {
+        if let sha = nonEmpty("GITHUB_SHA"), Self.isFullSHA(sha) { return sha.lowercased() }
+        return git?.commit
+    }
+
+    /// The GitHub repository the package lives in: `GITHUB_REPOSITORY`, else the `origin` remote when it is GitHub.
+    public var gitHubRepository: GitHubRepositoryName? {
+        if let slug = nonEmpty("GITHUB_REPOSITORY"), let name = GitHubRepositoryName(slug: slug) { return name }
+        return git?.originURL.flatMap(GitHubRepositoryName.init(remoteURL:))
+    }
+
+    /// The provenance (timestamp and labels) of an image built with `options`.
+    public func provenance(_ options: PublishOptions) throws -> ImageProvenance {
+        var epoch = options.sourceDateEpoch
+        if epoch == nil, let variable = nonEmpty("SOURCE_DATE_EPOCH") {
+            guard let value = Int64(variable), value >= 0 else {
+                throw PublishError(.invalidArgument, "SOURCE_DATE_EPOCH='\(variable)' is not a whole number of seconds; unset it or fix it.")
+            }
+            epoch = value
+        }
+        if epoch == nil { epoch = git?.commitTime }
+        var source: String?
+        if let slug = nonEmpty("GITHUB_REPOSITORY"), let name = GitHubRepositoryName(slug: slug) {
+            source = name.webURL(server: nonEmpty("GITHUB_SERVER_URL") ?? "https://github.com")
+        } else if let name = git?.originURL.flatMap(GitHubRepositoryName.init(remoteURL:)) {
+            source = name.webURL()
+        }
+        return ImageProvenance(sourceDateEpoch: epoch, revision: revision, source: source, isDirty: git?.isDirty ?? false)
+    }
+
+    /// The repository and tags to push an image built with `options` to.
+    public func destination(_ options: PublishOptions) throws -> PublishDestination {
+        let repository = try resolveRepository(options.repository)
+        let onDefaultBranch = isOnDefaultBranch(options.defaultBranch)
+        var tags: [String] = []
+        if options.tags.isEmpty {
+            guard let revision else {
+                throw PublishError(.missingRevision, "No commit to tag the image with: the package is not in a git work tree with a commit and GITHUB_SHA is not set. Pass --tag TAG (repeatable), or commit first.")
+            }
+            let isDirty = git?.isDirty ?? false
+            tags.append(isDirty ? "\(revision)-dirty" : revision)
+            if onDefaultBranch, !isDirty { tags.append("latest") }
+        } else {
+            for tag in options.tags {
+                guard ImageReference.isValidTag(tag) else {
+                    throw PublishError(.invalidArgument, "--tag '\(tag)' is not a valid tag: use 1 to 128 letters, digits, '_', '.', '-', not starting with '.' or '-'.")
+                }
+                if !tags.contains(tag) { tags.append(tag) }
+            }
+        }
+        return PublishDestination(repository: repository, tags: tags, isDefaultBranch: onDefaultBranch)
+    }
+
+    /// The branch being built: from `GITHUB_REF` under GitHub Actions, else the checked-out branch.
+    public var currentBranch: String? {
+        if let ref = nonEmpty("GITHUB_REF") {
+            return ref.hasPrefix("refs/heads/") ? String(ref.dropFirst("refs/heads/".count)) : nil
+        }
+        return git?.branch
+    }
+
+    /// Whether the branch being built is the default branch (see the type's documentation for the rule).
+    public func isOnDefaultBranch(_ explicitDefault: String? = nil) -> Bool {
+        guard let branch = currentBranch else { return false }
+        if let known = explicitDefault ?? eventDefaultBranch ?? git?.originDefaultBranch {
+            return branch == known
+        }
+        return branch == "main" || branch == "master"
+    }
+
+    private func resolveRepository(_ explicit: String?) throws -> String {
+        if let explicit {
+            let reference: ImageReference
+            do {
+                reference = try ImageReference(parsing: explicit)
+            } catch let error as ImageModelError {
+                throw PublishError(.invalidArgument, "--repository: \(error.message)")
+            }
+            guard reference.tag == nil, reference.digest == nil else {
+                throw PublishError(.invalidArgument, "--repository '\(explicit)' must not carry a tag or digest; pass tags with --tag.")
+            }
+            return reference.name
+        }
+        if let name = gitHubRepository { return name.containerRepository }
+        throw PublishError(.missingRepository, "No image repository to push to: pass --repository REGISTRY/PATH (for example --repository ghcr.io/OWNER/NAME). Stevedore derives ghcr.io/OWNER/NAME only under GitHub Actions (GITHUB_REPOSITORY) or from a GitHub URL in the git remote 'origin'.")
+    }
+
+    private func nonEmpty(_ key: String) -> String? {
+        guard let value = environment[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// Reads `repository.default_branch` from a GitHub event payload; `nil` when absent, unreadable or too large.
+    public static func defaultBranch(fromEventAt path: String) -> String? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = attributes[.size] as? NSNumber, size.int64Value <= 32 << 20,
+              let data = FileManager.default.contents(atPath: path),
+              let payload = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let repository = payload["repository"] as? [String: Any],
+              let branch = repository["default_branch"] as? String, !branch.isEmpty
+        else { return nil }
+        return branch
+    }
+
+    static func isFullSHA(_ text: String) -> Bool {
+        text.utf8.count == 40 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) || (0x41...0x46).contains($0) }
+    }
+}

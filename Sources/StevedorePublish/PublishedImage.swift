@@ -1,0 +1,24 @@
+import StevedoreCore
+
+/// An image that was pushed: where, under which digest and tags.
+public struct PublishedImage: Hashable, Sendable {
+    /// `REGISTRY/PATH` without tag or digest.
+    public var repository: String
+    /// The digest of the pushed manifest.
+    public var digest: Digest
+    /// The tags pushed, in order.
+    public var tags: [String]
+    /// Whether the work tree was dirty when the image was built.
+    public var isDirty: Bool
+
+    /// Creates a description of a pushed image.
+    public init(repository: String, digest: Digest, tags: [String], isDirty: Bool = false) {
+        self.repository = repository
+        self.digest = digest
+        self.tags = tags
+        self.isDirty = isDirty
+    }
+
+    /// `REGISTRY/PATH@sha256:…`: the reference that always names exactly this image.
+    public var pinnedReference: String { "\(repository)@\(digest)" }
+}

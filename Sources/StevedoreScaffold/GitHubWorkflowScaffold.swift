@@ -1,0 +1,109 @@
+import Foundation
+
+/// The GitHub Actions workflow that builds a package's executable product into an image and pushes it to
+/// `ghcr.io/<owner>/<repo>` with the `push-image` plugin, on every push to the default branch.
+///
+/// The workflow's last top-level key is `jobs:`, so further jobs (the Kamal deploy job) can be appended to the file.
+public struct GitHubWorkflowScaffold: Hashable, Sendable {
+    /// Where the workflow goes, relative to the package directory.
+    public static let relativePath = ".github/workflows/deploy.yml"
+
+    /// The executable product to build, `nil` when the package has exactly one and the plugin can pick it.
+    public var product: String?
+    /// The branch whose pushes run the workflow.
+    public var branch: String
+    /// The Swift container image the job runs in.
+    public var swiftImage: String
+
+    /// Creates a scaffold.
+    ///
+    /// - Throws: ``GitHubWorkflowScaffoldError`` with code `invalidProductName` when `product` or `branch` holds
+    ///   characters that do not belong in a product or branch name.
+    public init(product: String? = nil, branch: String = "main", swiftImage: String = "swift:6.1-noble") throws {
+        if let product, !Self.isPlainName(product) {
+            throw GitHubWorkflowScaffoldError(.invalidProductName, "Product name '\(product)' may only use letters, digits, '_', '-' and '.'.")
+        }
+        guard Self.isPlainName(branch.replacingOccurrences(of: "/", with: "-")) else {
+            throw GitHubWorkflowScaffoldError(.invalidProductName, "Branch name '\(branch)' may only use letters, digits, '_', '-', '.' and '/'.")
+        }
+        self.product = product
+        self.branch = branch
+        self.swiftImage = swiftImage
+    }
+
+    /// The workflow's YAML text.
+    public func render() -> String {
+        let productArgument = product.map { " --product \($0)" } ?? ""
+        return """
+        # Builds the package's executable product into an OCI image and pushes it to ghcr.io/<owner>/<repo>,
+        # tagged with the commit SHA and `latest`, without a Docker daemon. Written by `stevedore init github-actions`.
+        name: Deploy
+
+        on:
+          push:
+            branches: [\(branch)]
+          workflow_dispatch:
+
+        permissions:
+          contents: read
+          packages: write
+
+        jobs:
+          image:
+            runs-on: ubuntu-latest
+            container: \(swiftImage)
+            outputs:
+              image: ${{ steps.push.outputs.image }}
+              digest: ${{ steps.push.outputs.digest }}
+              tag: ${{ steps.push.outputs.tag }}
+            steps:
+              - uses: actions/checkout@v4
+              - name: Install libarchive and zlib
+                run: apt-get update && apt-get install -y --no-install-recommends libarchive-dev zlib1g-dev
+              - name: Trust the checkout
+                run: git config --global --add safe.directory "$GITHUB_WORKSPACE"
+              - uses: actions/cache@v4
+                with:
+                  path: .build
+                  key: swiftpm-${{ runner.os }}-${{ hashFiles('Package.resolved', 'Package.swift') }}
+                  restore-keys: swiftpm-${{ runner.os }}-
+              - name: Build and push the image
+                id: push
+                env:
+                  GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}
+                run: >
+                  swift package --allow-writing-to-package-directory --allow-network-connections all
+                  push-image\(productArgument)
+
+        """
+    }
+
+    /// Writes the workflow into `packageDirectory` and returns the file's path.
+    ///
+    /// - Throws: ``GitHubWorkflowScaffoldError``: `notAPackage` without a `Package.swift`; `fileExists` when the
+    ///   workflow is there and `force` is false; `writeFailed` when the file cannot be written.
+    @discardableResult
+    public func write(into packageDirectory: String, force: Bool) throws -> String {
+        let package = URL(fileURLWithPath: packageDirectory)
+        guard FileManager.default.fileExists(atPath: package.appendingPathComponent("Package.swift").path) else {
+            throw GitHubWorkflowScaffoldError(.notAPackage, "\(packageDirectory) has no Package.swift; run this in the root of your Swift package or pass --package-dir.")
+        }
+        let target = package.appendingPathComponent(Self.relativePath)
+        if FileManager.default.fileExists(atPath: target.path), !force {
+            throw GitHubWorkflowScaffoldError(.fileExists, "\(target.path) already exists; pass --force to replace it.")
+        }
+        do {
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(render().utf8).write(to: target, options: .atomic)
+        } catch {
+            throw GitHubWorkflowScaffoldError(.writeFailed, "Could not write \(target.path): \(error.localizedDescription)")
+        }
+        return target.path
+    }
+
+    private static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && !name.hasPrefix("-") && name.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "_-.".unicodeScalars.contains(scalar))
+        }
+    }
+}

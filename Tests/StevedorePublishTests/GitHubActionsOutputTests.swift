@@ -1,0 +1,53 @@
+import Foundation
+import StevedoreCore
+import StevedoreTestSupport
+import Testing
+@testable import StevedorePublish
+
+@Suite struct GitHubActionsOutputTests {
+    static let image = PublishedImage(
+        repository: "ghcr.io/acme/hello",
+        digest: Digest.sha256(of: Array("manifest".utf8)),
+        tags: ["0123456789abcdef0123456789abcdef01234567", "latest"]
+    )
+
+    @Test func appendsOutputsAndSummary() throws {
+        let directory = try TemporaryDirectory("publish-gha")
+        let output = try directory.write("output", "earlier=1\n")
+        let summary = directory.appending("summary.md")
+        try GitHubActionsOutput(environment: ["GITHUB_OUTPUT": output, "GITHUB_STEP_SUMMARY": summary]).write(Self.image)
+
+        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines == [
+            "earlier=1",
+            "image=ghcr.io/acme/hello@\(Self.image.digest)",
+            "digest=\(Self.image.digest)",
+            "tags=0123456789abcdef0123456789abcdef01234567,latest",
+            "tag=0123456789abcdef0123456789abcdef01234567",
+        ])
+        let table = try String(contentsOfFile: summary, encoding: .utf8)
+        #expect(table.contains("| Digest | `\(Self.image.digest)` |"))
+        #expect(table.contains("`latest`"))
+    }
+
+    @Test func outsideGitHubActionsNothingIsWritten() throws {
+        let writer = GitHubActionsOutput(environment: ["GITHUB_OUTPUT": ""])
+        #expect(writer.outputFile == nil)
+        #expect(writer.summaryFile == nil)
+        try writer.write(Self.image)
+    }
+
+    @Test func unwritableOutputIsAClearError() {
+        let writer = GitHubActionsOutput(environment: ["GITHUB_OUTPUT": "/nonexistent-dir/output"])
+        #expect { try writer.write(Self.image) } throws: { error in
+            (error as? PublishError)?.code == .outputFailed && "\(error)".contains("GITHUB_OUTPUT")
+        }
+    }
+
+    @Test func pinnedReferenceFile() throws {
+        let directory = try TemporaryDirectory("publish-pinned")
+        let file = directory.appending(".build/stevedore/pushed-image")
+        try GitHubActionsOutput.writePinnedReference(Self.image, to: file)
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "ghcr.io/acme/hello@\(Self.image.digest)\n")
+    }
+}
