@@ -1,0 +1,227 @@
+// Shared by the BuildImage and PushImage plugins (PushImage links this file). Plugins stay thin: they pick and build
+// the executable product, find its resource bundles, and run `stevedore package-image`, where all other logic lives.
+import Foundation
+import PackagePlugin
+
+/// An error a plugin reports to the user; SwiftPM prints the message and exits non-zero.
+struct ImagePluginError: Error, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
+/// The part of `build-image` and `push-image` that runs inside SwiftPM.
+struct ImagePluginDriver {
+    /// `build-image` or `push-image`.
+    let verb: String
+    /// Whether to push after building.
+    let pushes: Bool
+    /// SwiftPM's build service, the plugin's `packageManager`.
+    let packageManager: PackageManager
+
+    static let permissionsHelp = """
+        PERMISSIONS
+          build-image writes the image under .build/ (or --output); push-image also connects to the registry.
+          Grant them on the command line:
+            swift package --allow-writing-to-package-directory build-image
+            swift package --allow-writing-to-package-directory --allow-network-connections all push-image
+          or skip the sandbox altogether with --disable-sandbox (the sandbox is only enforced on macOS).
+        """
+
+    func help() -> String {
+        var text = """
+        OVERVIEW: \(pushes ? "Build an OCI image of an executable product and push it to a registry." : "Build an OCI image of an executable product, without a Docker daemon.")
+
+        USAGE: swift package \(pushes ? "--allow-writing-to-package-directory --allow-network-connections all" : "--allow-writing-to-package-directory") \(verb) [options]
+
+        PRODUCT OPTIONS (handled by the plugin)
+          --product NAME            The executable product (required when the package has several).
+          --configuration release|debug
+                                    Build configuration (default: release).
+          --static-swift-stdlib / --no-static-swift-stdlib
+                                    Link the Swift standard library and Foundation statically (default: on).
+          --swift-sdk NAME          Build with an installed Swift SDK (e.g. a static Linux/musl SDK or another
+                                    architecture), passed to `swift build --swift-sdk`; pass --platform to match.
+
+        IMAGE OPTIONS (passed to `stevedore package-image`; see `stevedore package-image --help`)
+          --from REF                Base image (default: scratch; the executable's shared libraries are added).
+          --output LOCATION         oci-layout:DIR[:TAG] or docker-archive:FILE[:NAME:TAG] (repeatable;
+                                    default: oci-layout:.build/stevedore/oci/<product>).
+          --env K=V, --expose PORT[/tcp|udp], --label K=V, --annotation K=V, --entrypoint X, --cmd X,
+          --add SRC:DEST, --volume DIR, --user U, --workdir D, --platform os/arch[/variant], --stop-signal S,
+          --source-date-epoch N (default: the commit time), --compression-level N, --threads N, --quiet
+
+        """
+        if pushes {
+            text += """
+            PUSH OPTIONS
+              --repository REGISTRY/PATH
+                                        Default: ghcr.io/<owner>/<repo> from GITHUB_REPOSITORY, else from a GitHub
+                                        `origin` remote (https or ssh).
+              --tag TAG                 Repeatable. Default: the full commit SHA (GITHUB_SHA, else git HEAD), plus
+                                        `latest` on the default branch; a dirty work tree gets `<sha>-dirty`.
+              --default-branch NAME     The branch that also gets `latest` (default: the GitHub event's default
+                                        branch, else origin/HEAD, else main or master).
+              --ca-file FILE, --insecure-registry HOST:PORT, --username U --password-stdin
+                                        Registry access; without them credentials come from GITHUB_TOKEN (ghcr.io),
+                                        the environment or docker/podman configuration.
+              --deploy                  Then run `stevedore deploy kamal --tag <tag>`.
+            OUTPUTS
+              .build/stevedore/pushed-image holds REF@sha256:…; under GitHub Actions the step outputs image, digest,
+              tags and tag are written to $GITHUB_OUTPUT and a table to $GITHUB_STEP_SUMMARY.
+
+            """
+        }
+        return text + Self.permissionsHelp + "\n"
+    }
+
+    func run(context: PluginContext, arguments: [String]) throws {
+        var extractor = ArgumentExtractor(arguments)
+        if extractor.extractFlag(named: "help") > 0 || extractor.extractFlag(named: "h") > 0 {
+            print(help())
+            return
+        }
+        let productNames = extractor.extractOption(named: "product")
+        let configurations = extractor.extractOption(named: "configuration") + extractor.extractOption(named: "c")
+        let staticOn = extractor.extractFlag(named: "static-swift-stdlib")
+        let staticOff = extractor.extractFlag(named: "no-static-swift-stdlib")
+        let sdks = extractor.extractOption(named: "swift-sdk")
+        guard productNames.count <= 1, configurations.count <= 1, sdks.count <= 1 else {
+            throw ImagePluginError("--product, --configuration and --swift-sdk may each be given once.")
+        }
+        guard staticOn == 0 || staticOff == 0 else {
+            throw ImagePluginError("Pass either --static-swift-stdlib or --no-static-swift-stdlib, not both.")
+        }
+        let configuration = configurations.first ?? "release"
+        guard configuration == "release" || configuration == "debug" else {
+            throw ImagePluginError("--configuration must be release or debug, not '\(configuration)'.")
+        }
+        let linksStatically = staticOff == 0
+        let product = try Self.chooseProduct(in: context.package, named: productNames.first)
+
+        let executable: URL
+        if let sdk = sdks.first {
+            executable = try buildWithSDK(sdk, product: product.name, configuration: configuration, staticStdlib: linksStatically, context: context)
+        } else {
+            executable = try buildInProcess(product: product.name, configuration: configuration, staticStdlib: linksStatically, context: context)
+        }
+        let bundles = try Self.resourceBundles(of: product, besides: executable)
+
+        var toolArguments = [
+            "package-image",
+            "--package-dir", context.package.directoryURL.path,
+            "--product", product.name,
+            "--executable", executable.path,
+        ]
+        for bundle in bundles { toolArguments += ["--resources-bundle", bundle.path] }
+        if pushes { toolArguments.append("--push") }
+        toolArguments += extractor.remainingArguments
+
+        let tool = try context.tool(named: "stevedore")
+        let process = Process()
+        process.executableURL = tool.url
+        process.arguments = toolArguments
+        process.currentDirectoryURL = context.package.directoryURL
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            throw ImagePluginError("stevedore package-image failed (exit status \(process.terminationStatus)); see the message above.")
+        }
+    }
+
+    /// The executable product to build: the one named, or the only one.
+    static func chooseProduct(in package: Package, named name: String?) throws -> ExecutableProduct {
+        let executables = package.products.compactMap { $0 as? ExecutableProduct }
+        let names = executables.map(\.name).sorted()
+        if let name {
+            if let match = executables.first(where: { $0.name == name }) { return match }
+            if package.products.contains(where: { $0.name == name }) {
+                throw ImagePluginError("Product '\(name)' is not an executable product. Executable products: \(names.isEmpty ? "none" : names.joined(separator: ", ")).")
+            }
+            throw ImagePluginError("Package '\(package.displayName)' has no product named '\(name)'. Executable products: \(names.isEmpty ? "none" : names.joined(separator: ", ")).")
+        }
+        switch executables.count {
+        case 1:
+            return executables[0]
+        case 0:
+            throw ImagePluginError("Package '\(package.displayName)' has no executable product to put in an image. Declare one in Package.swift, e.g. .executable(name: \"Server\", targets: [\"Server\"]).")
+        default:
+            throw ImagePluginError("Package '\(package.displayName)' has several executable products: \(names.joined(separator: ", ")). Choose one with --product NAME.")
+        }
+    }
+
+    /// Builds through SwiftPM's own build system (sharing `.build/`).
+    func buildInProcess(product: String, configuration: String, staticStdlib: Bool, context: PluginContext) throws -> URL {
+        var parameters = PackageManager.BuildParameters(
+            configuration: configuration == "debug" ? .debug : .release,
+            logging: .concise,
+            echoLogs: true
+        )
+        if staticStdlib { parameters.otherSwiftcFlags += ["-static-stdlib"] }
+        Diagnostics.progress("Building \(product) (\(configuration)\(staticStdlib ? ", static Swift standard library" : ""))…")
+        let result = try packageManager.build(.product(product), parameters: parameters)
+        guard result.succeeded else {
+            throw ImagePluginError("Building product '\(product)' failed; fix the compile errors above and run \(verb) again.")
+        }
+        let executables = result.builtArtifacts.filter { $0.kind == .executable }
+        let named = executables.first { $0.url.lastPathComponent == product }
+        guard let artifact = named ?? executables.first else {
+            throw ImagePluginError("SwiftPM built product '\(product)' but reported no executable.")
+        }
+        return artifact.url
+    }
+
+    /// Builds with `swift build --swift-sdk` in its own scratch directory (the plugin API cannot select an SDK).
+    func buildWithSDK(_ sdk: String, product: String, configuration: String, staticStdlib: Bool, context: PluginContext) throws -> URL {
+        let scratch = context.package.directoryURL.appendingPathComponent(".build/stevedore/swift-sdk/\(sdk)")
+        var arguments = ["swift", "build", "--package-path", context.package.directoryURL.path, "--scratch-path", scratch.path,
+                         "--product", product, "-c", configuration, "--swift-sdk", sdk]
+        if staticStdlib { arguments.append("--static-swift-stdlib") }
+        Diagnostics.progress("Building \(product) (\(configuration)) with Swift SDK \(sdk)…")
+        guard try Self.run(arguments).status == 0 else {
+            throw ImagePluginError("`swift build --swift-sdk \(sdk)` failed for product '\(product)'; see the messages above (is the SDK installed? `swift sdk list`).")
+        }
+        let binPath = try Self.run(arguments + ["--show-bin-path"], captureOutput: true)
+        guard binPath.status == 0, let directory = binPath.output.split(separator: "\n").last else {
+            throw ImagePluginError("Could not find where `swift build --swift-sdk \(sdk)` put product '\(product)'.")
+        }
+        return URL(fileURLWithPath: String(directory)).appendingPathComponent(product)
+    }
+
+    /// The resource bundles (`<Package>_<Target>.resources`) of the product's targets, found beside the executable.
+    static func resourceBundles(of product: ExecutableProduct, besides executable: URL) throws -> [URL] {
+        var targets: [Target] = []
+        for target in product.targets + product.targets.flatMap(\.recursiveTargetDependencies)
+        where !targets.contains(where: { $0.id == target.id }) {
+            targets.append(target)
+        }
+        let withResources = targets.filter { target in
+            guard let module = target as? SourceModuleTarget else { return false }
+            return module.sourceFiles.contains { $0.type == .resource }
+        }
+        guard !withResources.isEmpty else { return [] }
+        let directory = executable.deletingLastPathComponent()
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var bundles: [URL] = []
+        for target in withResources {
+            let suffix = "_\(target.name).resources"
+            guard let entry = entries.sorted().first(where: { $0.hasSuffix(suffix) }) else {
+                throw ImagePluginError("Target '\(target.name)' has resources but no '*\(suffix)' bundle was found in \(directory.path).")
+            }
+            bundles.append(directory.appendingPathComponent(entry))
+        }
+        return bundles
+    }
+
+    static func run(_ arguments: [String], captureOutput: Bool = false) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let pipe = Pipe()
+        if captureOutput { process.standardOutput = pipe }
+        try process.run()
+        let data = captureOutput ? pipe.fileHandleForReading.readDataToEndOfFile() : Data()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import StevedoreTestSupport
+import Testing
+
+extension PluginTests {
+    @Suite struct BuildImage {
+        @Test func helloServerImageValidatesAndServesUnderPodman() throws {
+            let package = try PluginFixture.helloServer()
+            let commit = try PluginFixture.head(of: package)
+            let first = try PluginFixture.swiftPackage(["build-image", "--expose", "8080"], in: package)
+            try #require(first.status == 0, "build-image failed:\n\(first.output)")
+            let digest = try #require(PluginFixture.builtDigest(in: first.output), "no digest in:\n\(first.output)")
+            #expect(first.output.contains("podman run --rm -p 8080:8080 oci:"), "\(first.output)")
+            let layout = package + "/.build/stevedore/oci/HelloServer"
+
+            // Same commit, built again: the same digest.
+            let second = try PluginFixture.swiftPackage(["build-image", "--expose", "8080"], in: package)
+            try #require(second.status == 0, "second build-image failed:\n\(second.output)")
+            #expect(PluginFixture.builtDigest(in: second.output) == digest)
+
+            // The OCI tools accept it.
+            let validate = try ProcessRunner.run(["oci-image-tool", "validate", "--type", "imageLayout", "--ref", "name=latest", layout])
+            #expect(validate.status == 0, "\(validate.output)")
+            let unpackDirectory = try TemporaryDirectory("plugin-umoci")
+            let bundle = unpackDirectory.appending("bundle")
+            let unpack = try ProcessRunner.run(["umoci", "unpack", "--image", "\(layout):latest", bundle])
+            try #require(unpack.status == 0, "\(unpack.output)")
+            let rootfs = bundle + "/rootfs"
+            #expect(FileManager.default.isExecutableFile(atPath: rootfs + "/usr/local/bin/HelloServer"))
+            #expect(FileManager.default.fileExists(atPath: rootfs + "/usr/local/bin/HelloServer_HelloServer.resources/index.html"))
+
+            // Labels and timestamps come from the commit.
+            let config = try PluginFixture.json(try ProcessRunner.run(["skopeo", "inspect", "--config", "oci:\(layout):latest"]))
+            let labels = (config["config"] as? [String: Any])?["Labels"] as? [String: String] ?? [:]
+            #expect(labels["org.opencontainers.image.revision"] == commit)
+            #expect(labels["org.opencontainers.image.source"] == "https://github.com/Acme/Hello")
+            #expect(labels["org.opencontainers.image.created"] == PluginFixture.commitDate)
+            #expect((config["created"] as? String)?.hasPrefix("2023-11-14T22:13:20") == true)
+
+            // podman runs it; /up answers 200 and / serves the bundled page.
+            let podman = try PluginPodman()
+            let port = try PluginTestRegistry.freePort()
+            let run = try podman.run(["run", "-d", "--network=host", "-e", "PORT=\(port)", "oci:\(layout):latest"])
+            try #require(run.status == 0, "podman run failed:\n\(run.output)")
+            let container = run.stdout.split(separator: "\n").last.map(String.init) ?? ""
+            defer { _ = try? podman.run(["rm", "-f", "-t", "1", container]) }
+            var up: ProcessResult?
+            for _ in 0..<150 {
+                let attempt = try ProcessRunner.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/up"], timeout: 5)
+                if attempt.stdout == "200" { up = attempt; break }
+                usleep(200_000)
+            }
+            let logs = try podman.run(["logs", container])
+            #expect(up?.stdout == "200", "the server did not answer /up with 200; container log:\n\(logs.output)")
+            let page = try ProcessRunner.run(["curl", "-fsS", "http://127.0.0.1:\(port)/"], timeout: 10)
+            #expect(page.status == 0 && page.stdout.contains("Hello from a Swift server"), "\(page.output)")
+            #expect(try ProcessRunner.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/missing"], timeout: 5).stdout == "404")
+        }
+
+        @Test func helpSaysHowToGrantPermissions() throws {
+            let package = try PluginFixture.helloServer()
+            for verb in ["build-image", "push-image"] {
+                let help = try PluginFixture.swiftPackage([verb, "--help"], in: package)
+                #expect(help.status == 0, "\(help.output)")
+                #expect(help.output.contains("--allow-writing-to-package-directory"))
+                #expect(help.output.contains("--disable-sandbox"))
+                #expect(help.output.contains("--static-swift-stdlib"))
+                if verb == "push-image" { #expect(help.output.contains("--allow-network-connections all")) }
+            }
+        }
+    }
+}
+
+/// podman with the settings these machines need, its storage in a temporary directory.
+struct PluginPodman {
+    let storage: TemporaryDirectory
+    let runRoot: String
+
+    init() throws {
+        storage = try TemporaryDirectory("plugin-podman")
+        runRoot = "/tmp/pr-\(UUID().uuidString.prefix(8))"
+    }
+
+    func run(_ arguments: [String]) throws -> ProcessResult {
+        let global = ["podman", "--root", storage.appending("root"), "--runroot", runRoot, "--runtime", "runc",
+                      "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file"]
+        var command = arguments
+        if command.first == "run" {
+            command.insert(contentsOf: ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"], at: 1)
+        }
+        return try ProcessRunner.run(global + command, timeout: 300)
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import StevedoreTestSupport
+import Testing
+
+/// End-to-end tests of the `build-image` and `push-image` SwiftPM plugins: each runs `swift package …` on a real
+/// package that depends on Stevedore by path. They are slow (the first run compiles Stevedore and its dependencies
+/// into a shared scratch directory, `.build/plugin-tests/scratch`); set STEVEDORE_SKIP_PLUGIN_TESTS=1 to skip them.
+@Suite(.serialized, .disabled(if: ProcessInfo.processInfo.environment["STEVEDORE_SKIP_PLUGIN_TESTS"] == "1"))
+struct PluginTests {}
+
+/// Packages, commands and checks the plugin tests share.
+enum PluginFixture {
+    /// The Stevedore package the test packages depend on.
+    static let stevedoreRoot = URL(fileURLWithPath: BuildProducts.packageRoot).standardizedFileURL.path
+    /// Where the test packages that are reused between runs live, with the shared scratch directory.
+    static let workRoot = stevedoreRoot + "/.build/plugin-tests"
+    static let scratch = workRoot + "/scratch"
+    static let commitSeconds = 1_700_000_000
+    static let commitDate = "2023-11-14T22:13:20Z"
+
+    /// Variables a CI runner might set that would change the plugins' defaults; the tests set what they need.
+    static let neutralEnvironment: [String: String?] = [
+        "GITHUB_ACTIONS": nil, "GITHUB_REPOSITORY": nil, "GITHUB_SHA": nil, "GITHUB_REF": nil, "GITHUB_OUTPUT": nil,
+        "GITHUB_STEP_SUMMARY": nil, "GITHUB_EVENT_PATH": nil, "GITHUB_SERVER_URL": nil, "SOURCE_DATE_EPOCH": nil,
+        "GIT_AUTHOR_DATE": "@\(commitSeconds) +0000", "GIT_COMMITTER_DATE": "@\(commitSeconds) +0000",
+        "GIT_AUTHOR_NAME": "Stevedore Test", "GIT_AUTHOR_EMAIL": "test@example.com",
+        "GIT_COMMITTER_NAME": "Stevedore Test", "GIT_COMMITTER_EMAIL": "test@example.com",
+    ]
+
+    /// A copy of Examples/HelloServer in `.build/plugin-tests/HelloServer` (kept between runs so its build is
+    /// reused), depending on this Stevedore checkout by absolute path, committed with a fixed date.
+    static func helloServer(origin: String? = "git@github.com:Acme/Hello.git") throws -> String {
+        let example = stevedoreRoot + "/Examples/HelloServer"
+        var files: [String: String] = [:]
+        for relative in ["Package.swift", ".gitignore", "Sources/HelloServer/HelloServer.swift", "Sources/HelloServer/Resources/index.html"] {
+            files[relative] = try String(contentsOfFile: "\(example)/\(relative)", encoding: .utf8)
+        }
+        files["Package.swift"] = files["Package.swift"]?.replacingOccurrences(of: #".package(path: "../..")"#, with: ".package(path: \"\(stevedoreRoot)\")")
+        return try package(at: workRoot + "/HelloServer", files: files, origin: origin)
+    }
+
+    /// Lays out a package at `directory` with exactly `files` (anything else but `.build` is removed), then makes it
+    /// a git repository with one commit on `main`, and `origin` when given.
+    static func package(at directory: String, files: [String: String], origin: String? = nil) throws -> String {
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for entry in try manager.contentsOfDirectory(atPath: directory) where entry != ".build" {
+            try manager.removeItem(atPath: "\(directory)/\(entry)")
+        }
+        for (relative, contents) in files {
+            let path = "\(directory)/\(relative)"
+            try manager.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        if files[".gitignore"] == nil { try Data(".build/\n".utf8).write(to: URL(fileURLWithPath: "\(directory)/.gitignore")) }
+        try git(["init", "-q", "-b", "main"], in: directory)
+        try git(["add", "-A"], in: directory)
+        try git(["commit", "-q", "-m", "Package"], in: directory)
+        if let origin { try git(["remote", "add", "origin", origin], in: directory) }
+        return directory
+    }
+
+    static func git(_ arguments: [String], in directory: String) throws {
+        let result = try ProcessRunner.run(["git", "-C", directory] + arguments, environment: neutralEnvironment)
+        guard result.status == 0 else { throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(result.output)") }
+    }
+
+    static func head(of directory: String) throws -> String {
+        try ProcessRunner.run(["git", "-C", directory, "rev-parse", "HEAD"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs `swift package <permissions> <arguments>` in `directory` with the shared scratch directory.
+    static func swiftPackage(_ arguments: [String], in directory: String, environment: [String: String?] = [:]) throws -> ProcessResult {
+        var variables = neutralEnvironment
+        for (key, value) in environment { variables[key] = value }
+        return try ProcessRunner.run(
+            ["swift", "package", "--package-path", directory, "--scratch-path", scratch,
+             "--allow-writing-to-package-directory", "--allow-network-connections", "all"] + arguments,
+            environment: variables,
+            currentDirectory: directory,
+            timeout: 3_600
+        )
+    }
+
+    /// The `sha256:…` after `Image digest:` in the plugin's output.
+    static func builtDigest(in output: String) -> String? {
+        firstMatch(of: #"Image digest: (sha256:[0-9a-f]{64})"#, in: output)
+    }
+
+    static func firstMatch(of pattern: String, in text: String) -> String? {
+        guard let expression = try? NSRegularExpression(pattern: pattern),
+              let match = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+              let range = Range(match.range(at: 1), in: text)
+        else { return nil }
+        return String(text[range])
+    }
+
+    /// A JSON document printed by a tool, e.g. `skopeo inspect`.
+    static func json(_ result: ProcessResult) throws -> [String: Any] {
+        guard result.status == 0, let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
+            throw TestFailure("expected JSON, got status \(result.status): \(result.output)")
+        }
+        return object
+    }
+}
+
+/// A test precondition that did not hold, with what was seen.
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A plain-HTTP `docker-registry` on 127.0.0.1 for push tests, stopped by ``stop()``.
+final class PluginTestRegistry: @unchecked Sendable {
+    let port: Int
+    let process: Process
+    let directory: TemporaryDirectory
+
+    var host: String { "127.0.0.1:\(port)" }
+
+    init() throws {
+        directory = try TemporaryDirectory("plugin-registry")
+        port = try Self.freePort()
+        let config = try directory.write("config.yml", """
+            version: 0.1
+            log:
+              level: warn
+            storage:
+              filesystem:
+                rootdirectory: \(directory.appending("data"))
+              delete:
+                enabled: true
+            http:
+              addr: 127.0.0.1:\(port)
+            """)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["docker-registry", "serve", config]
+        let log = FileHandle(forWritingAtPath: try directory.write("registry.log", "")) ?? FileHandle.nullDevice
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        for _ in 0..<200 {
+            if (try? ProcessRunner.run(["curl", "-fsS", "-o", "/dev/null", "http://\(host)/v2/"], timeout: 5).status) == 0 { return }
+            usleep(100_000)
+        }
+        stop()
+        throw TestFailure("docker-registry did not answer on \(host) within 20 s")
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+
+    /// A TCP port nobody listens on now.
+    static func freePort() throws -> Int {
+        let result = try ProcessRunner.run(["python3", "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"])
+        guard let port = Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw TestFailure("could not find a free port: \(result.output)")
+        }
+        return port
+    }
+}
