@@ -158,6 +158,25 @@ struct OCILayoutTests {
         }
     }
 
+    @Test func threadsRacingToCreateALayoutAllOpenIt() throws {
+        // A builder that finds the directory half-created by another (oci-layout present, index.json not yet)
+        // must not take it for a foreign directory.
+        let directory = try TemporaryDirectory("layout")
+        let failures = LockedList<String>()
+        for round in 0..<60 {
+            let path = directory.appending("round-\(round)")
+            DispatchQueue.concurrentPerform(iterations: 6) { _ in
+                do {
+                    _ = try OCILayout(path: path)
+                } catch {
+                    failures.append("round \(round): \(error)")
+                }
+            }
+            #expect(directoryNames(path) == ["blobs", "index.json", "oci-layout"])
+        }
+        #expect(failures.values.isEmpty, "\(failures.values.prefix(3))")
+    }
+
     @Test func anotherProcessHoldingTheLockIsWaitedFor() async throws {
         // flock(1) takes the same kind of lock on the layout directory that OCILayout takes. While holding it,
         // the other process snapshots index.json, waits until we are about to tag (and 0.7 s more), and writes the
