@@ -163,7 +163,7 @@ struct OCILayoutTests {
         // must not take it for a foreign directory.
         let directory = try TemporaryDirectory("layout")
         let failures = LockedList<String>()
-        for round in 0..<60 {
+        for round in 0..<30 {
             let path = directory.appending("round-\(round)")
             DispatchQueue.concurrentPerform(iterations: 6) { _ in
                 do {
