@@ -105,4 +105,36 @@ struct LayoutImageSourceTests {
             return error.code == .tagNotFound && error.message.contains("(tags: ghost)")
         }
     }
+
+    @Test func smallBlobReadsAreBoundedAndVerified() async throws {
+        let directory = try TemporaryDirectory("source")
+        let layout = try OCILayout(path: directory.path)
+        let source = layout.image(tag: nil)
+        let bytes = Data(repeating: 0x7b, count: 4096)
+        let (digest, size) = try layout.store.write(bytes)
+
+        #expect(try await source.blobData(Descriptor(mediaType: .ociConfig, digest: digest, size: size), limit: 4096) == bytes)
+        // The descriptor admits to more than the limit: refused before reading.
+        await #expect {
+            try await source.blobData(Descriptor(mediaType: .ociConfig, digest: digest, size: size), limit: 1000)
+        } throws: { error in
+            guard let error = error as? ImageModelError else { return false }
+            return error.code == .sizeMismatch && error.message.contains("is 4096 bytes, more than the 1000 allowed")
+        }
+        // The descriptor lies about the size: reading stops at the limit.
+        await #expect {
+            try await source.blobData(Descriptor(mediaType: .ociConfig, digest: digest, size: 10), limit: 1000)
+        } throws: { error in
+            guard let error = error as? ImageModelError else { return false }
+            return error.code == .sizeMismatch && error.message.contains("larger than the 1000 bytes allowed")
+        }
+        // Verified reads check size and digest against the descriptor.
+        await #expect {
+            try await source.verifiedData(Descriptor(mediaType: .ociConfig, digest: digest, size: 4000))
+        } throws: { error in
+            guard let error = error as? ImageModelError else { return false }
+            return error.code == .sizeMismatch && error.message.contains("is 4096 bytes, its descriptor says 4000")
+        }
+        #expect(try await source.verifiedData(Descriptor(mediaType: .ociConfig, digest: digest, size: size)) == bytes)
+    }
 }
