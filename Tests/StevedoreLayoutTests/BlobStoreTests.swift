@@ -16,9 +16,9 @@ struct BlobStoreTests {
         #expect(try await store.hasBlob(digest))
         #expect(store.size(of: digest) == size)
         #expect(store.path(for: digest) == "\(directory.path)/blobs/sha256/\(digest.encoded)")
-        let read = try await readWholeBlob(store, Descriptor(mediaType: .ociConfig, digest: digest, size: size))
-        #expect(read.data == bytes)
-        #expect(directoryNames(directory.appending("blobs/sha256")) == [digest.encoded])
+        let read = try await store.readWhole(Descriptor(mediaType: .ociConfig, digest: digest, size: size))
+        #expect(read == bytes)
+        #expect(FileManager.default.sortedNames(inDirectory: directory.appending("blobs/sha256")) == [digest.encoded])
     }
 
     @Test func streamsALargeBlobInBoundedChunks() async throws {
@@ -56,11 +56,11 @@ struct BlobStoreTests {
         expectLayoutError(.digestMismatch, containing: [claimed.description, Digest.sha256(of: Array("actual bytes".utf8)).description, "nothing was stored"]) {
             try writer.commit(expected: (claimed, 12))
         }
-        #expect(directoryNames(directory.appending("blobs/sha256")).isEmpty)
+        #expect(FileManager.default.sortedNames(inDirectory: directory.appending("blobs/sha256")).isEmpty)
         #expect(!store.contains(claimed))
         // The writer is finished: it cannot be reused to sneak the bytes in.
         expectLayoutError(.io, containing: ["used after it finished"]) { try writer.commit(expected: nil) }
-        #expect(directoryNames(directory.appending("blobs/sha256")).isEmpty)
+        #expect(FileManager.default.sortedNames(inDirectory: directory.appending("blobs/sha256")).isEmpty)
     }
 
     @Test func commitWithTheWrongSizeStoresNothing() throws {
@@ -72,7 +72,7 @@ struct BlobStoreTests {
         expectLayoutError(.sizeMismatch, containing: ["is 12 bytes, expected 13", "nothing was stored"]) {
             try writer.commit(expected: (Digest.sha256(of: bytes), 13))
         }
-        #expect(directoryNames(directory.appending("blobs/sha256")).isEmpty)
+        #expect(FileManager.default.sortedNames(inDirectory: directory.appending("blobs/sha256")).isEmpty)
     }
 
     @Test func abortAndDroppingAWriterLeaveNoTemporaryFiles() throws {
@@ -80,15 +80,15 @@ struct BlobStoreTests {
         let store = try BlobStore(root: directory.path)
         let aborted = try store.makeBlobWriter()
         try Array("partial".utf8).withUnsafeBytes { try aborted.write($0) }
-        #expect(directoryNames(directory.appending("blobs/sha256")).count == 1)
+        #expect(FileManager.default.sortedNames(inDirectory: directory.appending("blobs/sha256")).count == 1)
         aborted.abort()
-        #expect(directoryNames(directory.appending("blobs/sha256")).isEmpty)
+        #expect(FileManager.default.sortedNames(inDirectory: directory.appending("blobs/sha256")).isEmpty)
         expectLayoutError(.io) { try Array("more".utf8).withUnsafeBytes { try aborted.write($0) } }
         do {
             let dropped = try store.makeBlobWriter()
             try Array("partial".utf8).withUnsafeBytes { try dropped.write($0) }
         }
-        #expect(directoryNames(directory.appending("blobs/sha256")).isEmpty)
+        #expect(FileManager.default.sortedNames(inDirectory: directory.appending("blobs/sha256")).isEmpty)
     }
 
     @Test func readingAMissingBlobNamesIt() async throws {
@@ -98,7 +98,7 @@ struct BlobStoreTests {
         #expect(!store.contains(digest))
         #expect(store.size(of: digest) == nil)
         do {
-            _ = try await readWholeBlob(store, Descriptor(mediaType: .ociLayerGzip, digest: digest, size: 6))
+            _ = try await store.readWhole(Descriptor(mediaType: .ociLayerGzip, digest: digest, size: 6))
             Issue.record("read a missing blob")
         } catch let error as LayoutError {
             #expect(error.code == .blobNotFound)
@@ -132,12 +132,12 @@ struct BlobStoreTests {
             return digests
         }
         #expect(results.count == 24)
-        let names = directoryNames(directory.appending("blobs/sha256"))
+        let names = FileManager.default.sortedNames(inDirectory: directory.appending("blobs/sha256"))
         #expect(names.count == 13) // 12 distinct small blobs + the shared one
         #expect(!names.contains { $0.hasPrefix(".") })
         let store = try BlobStore(root: directory.path)
-        let read = try await readWholeBlob(store, Descriptor(mediaType: .ociLayer, digest: sharedDigest, size: Int64(shared.count)))
-        #expect(read.data == shared)
+        let read = try await store.readWhole(Descriptor(mediaType: .ociLayer, digest: sharedDigest, size: Int64(shared.count)))
+        #expect(read == shared)
     }
 
     @Test func linksABlobFromAnotherStore() async throws {
@@ -149,11 +149,11 @@ struct BlobStoreTests {
         try target.link(digest, from: source)
         try target.link(digest, from: source) // already there: no error
         #expect(target.size(of: digest) == size)
-        let read = try await readWholeBlob(target, Descriptor(mediaType: .ociLayer, digest: digest, size: size))
-        #expect(read.data == Data("shared layer".utf8))
+        let read = try await target.readWhole(Descriptor(mediaType: .ociLayer, digest: digest, size: size))
+        #expect(read == Data("shared layer".utf8))
         let absent = Digest.sha256(of: Array("absent".utf8))
         expectLayoutError(.io, containing: [absent.encoded]) { try target.link(absent, from: source) }
-        #expect(directoryNames(second.appending("blobs/sha256")) == [digest.encoded])
+        #expect(FileManager.default.sortedNames(inDirectory: second.appending("blobs/sha256")) == [digest.encoded])
     }
 
     @Test func creatingAStoreUnderAFileFailsClearly() throws {

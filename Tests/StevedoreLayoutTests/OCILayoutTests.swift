@@ -18,8 +18,8 @@ struct OCILayoutTests {
         let directory = try TemporaryDirectory("layout")
         let path = directory.appending("new/nested/out")
         let layout = try OCILayout(path: path)
-        #expect(directoryNames(path) == ["blobs", "index.json", "oci-layout"])
-        #expect(directoryNames("\(path)/blobs") == ["sha256"])
+        #expect(FileManager.default.sortedNames(inDirectory: path) == ["blobs", "index.json", "oci-layout"])
+        #expect(FileManager.default.sortedNames(inDirectory: "\(path)/blobs") == ["sha256"])
         #expect(try String(contentsOfFile: "\(path)/oci-layout", encoding: .utf8) == #"{"imageLayoutVersion":"1.0.0"}"#)
         #expect(try String(contentsOfFile: "\(path)/index.json", encoding: .utf8) == #"{"manifests":[],"mediaType":"application/vnd.oci.image.index.v1+json","schemaVersion":2}"#)
         #expect(try layout.index().manifests.isEmpty)
@@ -35,7 +35,7 @@ struct OCILayoutTests {
         let directory = try TemporaryDirectory("layout")
         try FileManager.default.createDirectory(atPath: directory.appending("empty"), withIntermediateDirectories: false)
         _ = try OCILayout(path: directory.appending("empty"))
-        #expect(directoryNames(directory.appending("empty")) == ["blobs", "index.json", "oci-layout"])
+        #expect(FileManager.default.sortedNames(inDirectory: directory.appending("empty")) == ["blobs", "index.json", "oci-layout"])
     }
 
     @Test func refusesToOpenWhatIsNotALayout() throws {
@@ -43,7 +43,7 @@ struct OCILayoutTests {
         try directory.write("project/Package.swift", "// swift-tools-version: 6.0")
         let project = directory.appending("project")
         expectLayoutError(.notALayout, containing: [project, "choose an empty or new directory"]) { try OCILayout(path: project) }
-        #expect(directoryNames(project) == ["Package.swift"]) // nothing added
+        #expect(FileManager.default.sortedNames(inDirectory: project) == ["Package.swift"]) // nothing added
 
         expectLayoutError(.notALayout, containing: [directory.appending("missing"), "no oci-layout file"]) {
             try OCILayout(path: directory.appending("missing"), create: false)
@@ -108,7 +108,7 @@ struct OCILayoutTests {
         expectLayoutError(.invalidIndex, containing: ["\(directory.path)/index.json"]) { try layout.index() }
         expectLayoutError(.invalidIndex) { try layout.setTag("v1", for: Self.descriptor("one")) }
         #expect(try String(contentsOfFile: directory.appending("index.json"), encoding: .utf8) == #"{"manifests": [ {"digest": "#)
-        #expect(directoryNames(directory.path) == ["blobs", "index.json", "oci-layout"])
+        #expect(FileManager.default.sortedNames(inDirectory: directory.path) == ["blobs", "index.json", "oci-layout"])
     }
 
     @Test func manyThreadsTaggingOneLayoutLoseNoTag() throws {
@@ -130,7 +130,7 @@ struct OCILayoutTests {
         #expect(try Self.tags(in: layout) == (0..<count).map { "thread-\($0)" }.sorted())
         let data = try Data(contentsOf: URL(fileURLWithPath: directory.appending("index.json")))
         #expect((try? JSONSerialization.jsonObject(with: data)) != nil)
-        #expect(directoryNames(directory.path) == ["blobs", "index.json", "oci-layout"]) // no temporary files left
+        #expect(FileManager.default.sortedNames(inDirectory: directory.path) == ["blobs", "index.json", "oci-layout"]) // no temporary files left
     }
 
     @Test func manyTasksCreatingAndTaggingOneNewLayoutLoseNoTag() async throws {
@@ -151,7 +151,7 @@ struct OCILayoutTests {
         }
         let layout = try OCILayout(path: path, create: false)
         #expect(try Self.tags(in: layout) == (0..<count).map { "task-\($0)" }.sorted())
-        #expect(directoryNames("\(path)/blobs/sha256").count == count)
+        #expect(FileManager.default.sortedNames(inDirectory: "\(path)/blobs/sha256").count == count)
         for index in 0..<count {
             let descriptor = try layout.resolve(tag: "task-\(index)")
             #expect(layout.store.contains(descriptor.digest))
@@ -172,7 +172,7 @@ struct OCILayoutTests {
                     failures.append("round \(round): \(error)")
                 }
             }
-            #expect(directoryNames(path) == ["blobs", "index.json", "oci-layout"])
+            #expect(FileManager.default.sortedNames(inDirectory: path) == ["blobs", "index.json", "oci-layout"])
         }
         #expect(failures.values.isEmpty, "\(failures.values.prefix(3))")
     }
@@ -248,7 +248,7 @@ struct OCILayoutTests {
         )
         expectLayoutError(.blobNotFound, containing: [missing.description, "not written"]) { try layout.write(image, tag: "v1") }
         #expect(try layout.index().manifests.isEmpty)
-        #expect(directoryNames(directory.appending("blobs/sha256")).isEmpty)
+        #expect(FileManager.default.sortedNames(inDirectory: directory.appending("blobs/sha256")).isEmpty)
     }
 
     @Test func aTamperedBlobIsDetectedOnLoad() async throws {
