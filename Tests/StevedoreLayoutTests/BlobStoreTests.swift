@@ -159,7 +159,7 @@ struct BlobStoreTests {
     @Test func creatingAStoreUnderAFileFailsClearly() throws {
         let directory = try TemporaryDirectory("blobstore")
         let file = try directory.write("plain-file", "not a directory")
-        expectLayoutError(.io, containing: ["\(file)/sub/blobs/sha256", "ot a directory"]) {
+        expectLayoutError(.io, containing: ["\(file)/sub/blobs/sha256: Not a directory (at \(file))"]) {
             try BlobStore(root: "\(file)/sub")
         }
     }
