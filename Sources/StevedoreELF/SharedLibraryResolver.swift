@@ -168,7 +168,7 @@ private struct ResolutionSession {
                 if objectByName[needed] != nil || interpreterNames.contains(needed) { continue }
                 let candidate = try find(needed, loader: current)
                 if libraries[candidate.library.imagePath] == nil { libraries[candidate.library.imagePath] = candidate.library }
-                if candidate.library.source == .rPath || candidate.library.source == .runPath {
+                if [.rPath, .runPath, .path].contains(candidate.library.source) {
                     for link in candidate.links { symlinks.insert(SharedLibraryClosure.Symlink(path: link.path, target: link.target)) }
                 }
                 if let existing = objectByHostPath[candidate.library.hostPath] {
