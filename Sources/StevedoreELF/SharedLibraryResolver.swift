@@ -76,6 +76,8 @@ public struct SharedLibraryResolver: Sendable {
     public func resolve(executable path: String, imagePath: String? = nil) throws -> SharedLibraryClosure {
         let executable = try ELFFile(path: path)
         let hostRoot = FileSystemRoot(hostDirectory: "/")
+    /// The default directories with their symbolic links resolved inside the root.
+    let resolvedDefaultDirectories: Set<String>
         let absolute = path.hasPrefix("/") ? path : FileSystemRoot.join(FileManager.default.currentDirectoryPath, path)
         let realExecutable = try hostRoot.resolve(absolute)?.path ?? FileSystemRoot.lexicallyNormalized(absolute)
         var session = ResolutionSession(
@@ -123,6 +125,8 @@ private struct ResolutionSession {
     let root: FileSystemRoot
     let loaderConfigurationDirectories: [String]
     let hostRoot = FileSystemRoot(hostDirectory: "/")
+    /// The default directories with their symbolic links resolved inside the root.
+    let resolvedDefaultDirectories: Set<String>
 
     var objects: [LoadedObject] = []
     var objectByName: [String: Int] = [:]
@@ -136,6 +140,8 @@ private struct ResolutionSession {
         self.executable = executable
         self.root = root
         self.loaderConfigurationDirectories = loaderConfigurationDirectories
+        let defaults = resolver.configuration.defaultDirectories ?? executable.defaultLibraryDirectories
+        resolvedDefaultDirectories = Set(defaults.compactMap { try? root.resolve($0)?.path })
     }
 
     var libraryDirectoryName: String { resolver.configuration.libraryDirectoryName ?? executable.loaderLibraryDirectoryName }
@@ -265,7 +271,11 @@ private struct ResolutionSession {
         directories = directories.filter { seen.insert(SearchDirectory(imageDirectory: $0.0.imageDirectory, hostDirectory: $0.0.hostDirectory, label: "")).inserted }
         var skipped: [String] = []
         for (directory, source) in directories {
-            if let candidate = try candidate(needed, in: directory, needed: needed, neededBy: object.imagePath, source: source, skipped: &skipped) {
+            if var candidate = try candidate(needed, in: directory, needed: needed, neededBy: object.imagePath, source: source, skipped: &skipped) {
+                // ld.so.conf usually repeats default directories; those need no ld.so.cache in the image.
+                if source == .loaderConfiguration, resolvedDefaultDirectories.contains(candidate.origin.imageDirectory) {
+                    candidate.library.source = .defaultDirectory
+                }
                 return candidate
             }
         }

@@ -11,6 +11,11 @@ struct ChrootImage {
         directory = try TemporaryDirectory("elf-chroot")
     }
 
+    /// Uses an existing directory (e.g. a fake root that is also run).
+    init(directory: TemporaryDirectory) {
+        self.directory = directory
+    }
+
     /// Copies `path` to `imagePath` inside the directory.
     func copy(_ path: String, to imagePath: String) throws {
         let target = directory.path + imagePath
@@ -28,6 +33,18 @@ struct ChrootImage {
             try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try FileManager.default.createSymbolicLink(atPath: target, withDestinationPath: link.target)
         }
+    }
+
+    /// Runs `imagePath` in a podman container whose root file system is the directory. Unlike a bare `chroot`,
+    /// the container has `/proc`, which glibc reads (`/proc/self/exe`) to expand the executable's `$ORIGIN`.
+    func runInContainer(_ imagePath: String) throws -> ProcessResult {
+        let storage = try TemporaryDirectory("elf-podman")
+        return try ProcessRunner.run([
+            "podman", "--root", storage.appending("root"), "--runroot", storage.appending("run"),
+            "--runtime", "runc", "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file",
+            "run", "--rm", "--network=none", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
+            "--rootfs", directory.path, imagePath,
+        ], timeout: 120)
     }
 
     /// Runs `imagePath` inside the directory with `chroot`.
