@@ -23,4 +23,13 @@ struct CCompiler {
     func sharedLibrary(_ output: String, function name: String, returning value: Int, _ arguments: [String] = []) throws -> String {
         try compile("int \(name)(void) { return \(value); }\n", to: output, ["-shared", "-fPIC"] + arguments)
     }
+
+    /// Whether `cc -m32` can link a program on this machine.
+    static let canLink32Bit: Bool = {
+        guard let directory = try? TemporaryDirectory("elf-m32"),
+              let source = try? directory.write("probe.c", "int main(void) { return 0; }\n"),
+              let result = try? ProcessRunner.run(["cc", "-m32", source, "-o", directory.appending("probe")], timeout: 60)
+        else { return false }
+        return result.status == 0
+    }()
 }

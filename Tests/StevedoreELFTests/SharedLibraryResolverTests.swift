@@ -269,6 +269,34 @@ import Testing
         #expect(withoutPath.status != 0)
     }
 
+    /// `$LIB` and `$PLATFORM` expand as the host's loader expands them (Debian: `lib/x86_64-linux-gnu`, `x86_64`).
+    @Test(arguments: ["$ORIGIN/$LIB/$PLATFORM", "${ORIGIN}/${LIB}/${PLATFORM}"])
+    func expandsDynamicStringTokens(runPath: String) throws {
+        let directory = try TemporaryDirectory("elf-resolve")
+        let compiler = CCompiler(directory: directory)
+        let library = try compiler.sharedLibrary("lib/x86_64-linux-gnu/x86_64/libgreet.so", function: "greet", returning: 13, ["-Wl,-soname,libgreet.so"])
+        let program = try compiler.compile(Self.greetProgram, to: "prog", ["-L\(directory.appending("lib/x86_64-linux-gnu/x86_64"))", "-lgreet", "-Wl,-rpath,\(runPath)"])
+        #expect(try ELFFile(path: program).runPath == [runPath])
+        let closure = try SharedLibraryResolver().resolve(executable: program)
+        #expect(closure.libraries.first { $0.neededName == "libgreet.so" }?.hostPath == Self.real(library))
+        #expect(try ProcessRunner.run([program]).stdout == "greet 13\n")
+    }
+
+    /// 32-bit x86 (only where `cc -m32` can link; most machines lack the 32-bit C library).
+    @Test(.enabled(if: CCompiler.canLink32Bit, "cc -m32 cannot link here (no 32-bit libc)"))
+    func resolvesA32BitProgram() throws {
+        let directory = try TemporaryDirectory("elf-resolve")
+        let program = try CCompiler(directory: directory).compile(Self.greetProgram.replacingOccurrences(of: "int greet(void);", with: "static int greet(void) { return 32; }"), to: "prog", ["-m32"])
+        let file = try ELFFile(path: program)
+        #expect(file.elfClass == .elf32)
+        #expect(file.platform?.description == "linux/386")
+        let closure = try SharedLibraryResolver().resolve(executable: program, imagePath: "/prog")
+        #expect(closure.libraries.contains { $0.neededName == "libc.so.6" })
+        let image = try ChrootImage()
+        try image.install(closure)
+        #expect(try image.run("/prog").stdout == "greet 32\n")
+    }
+
     @Test func scriptsAreRejected() throws {
         let directory = try TemporaryDirectory("elf-resolve")
         let script = try directory.write("run.sh", "#!/bin/bash\nexec ./server\n", mode: 0o755)
@@ -295,5 +323,24 @@ import Testing
         let second = try SharedLibraryResolver().resolve(executable: program)
         #expect(first == second)
         #expect(first.libraries == first.libraries.sorted())
+    }
+}
+
+@Suite struct SharedLibraryResolverLddAgreementTests {
+    /// The real loader (through `ldd`, which runs it in tracing mode) loads exactly the files the resolver finds.
+    @Test(arguments: ["/usr/bin/curl", "/usr/bin/podman", "/usr/bin/git", "/opt/swift/usr/bin/swift-frontend"])
+    func agreesWithLdd(path: String) throws {
+        try #require(FileManager.default.fileExists(atPath: path))
+        let ldd = try ProcessRunner.run(["ldd", path])
+        try #require(ldd.status == 0, "\(ldd.output)")
+        let loaded = Set(ldd.stdout.split(separator: "\n").compactMap { line -> String? in
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard let file = words.first(where: { $0.hasPrefix("/") }) else { return nil }
+            return SharedLibraryResolverTests.real(String(file))
+        })
+        let closure = try SharedLibraryResolver().resolve(executable: path)
+        let found = Set(closure.files.map(\.hostPath))
+        #expect(found == loaded)
+        #expect(closure.files.count >= 2)
     }
 }
