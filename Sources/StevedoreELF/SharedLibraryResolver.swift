@@ -74,7 +74,17 @@ public struct SharedLibraryResolver: Sendable {
     ///   `libraryNotFound` naming the library, who needs it and the directories searched; `unsupportedLibraryPath`;
     ///   `symlinkLoop`; `unreadable` for an unreadable `ld.so.conf`.
     public func resolve(executable path: String, imagePath: String? = nil) throws -> SharedLibraryClosure {
-        let executable = try ELFFile(path: path)
+        try resolve(executable: try ELFFile(path: path), imagePath: imagePath)
+    }
+
+    /// Resolves the closure of an executable already read with ``ELFFile/init(path:)`` (its ``ELFFile/path`` is
+    /// where the file is on the host).
+    ///
+    /// - Parameter imagePath: where the executable will be inside the image (see
+    ///   ``resolve(executable:imagePath:)-(String,_)``).
+    /// - Throws: as ``resolve(executable:imagePath:)-(String,_)``, except for the errors of reading the executable.
+    public func resolve(executable: ELFFile, imagePath: String? = nil) throws -> SharedLibraryClosure {
+        let path = executable.path
         let hostRoot = FileSystemRoot(hostDirectory: "/")
     /// The default directories with their symbolic links resolved inside the root.
     let resolvedDefaultDirectories: Set<String>

@@ -320,7 +320,7 @@ import Testing
         let directory = try TemporaryDirectory("elf-resolve")
         let program = try CCompiler(directory: directory).compile(ELFFileTests.zlibProgram, to: "prog", ["-lz", "-lm"])
         let first = try SharedLibraryResolver().resolve(executable: program)
-        let second = try SharedLibraryResolver().resolve(executable: program)
+        let second = try SharedLibraryResolver().resolve(executable: try ELFFile(path: program))
         #expect(first == second)
         #expect(first.libraries == first.libraries.sorted())
     }
