@@ -80,9 +80,8 @@ public struct SharedLibraryResolver: Sendable {
     /// Resolves the closure of an executable already read with ``ELFFile/init(path:)`` (its ``ELFFile/path`` is
     /// where the file is on the host).
     ///
-    /// - Parameter imagePath: where the executable will be inside the image (see
-    ///   ``resolve(executable:imagePath:)-(String,_)``).
-    /// - Throws: as ``resolve(executable:imagePath:)-(String,_)``, except for the errors of reading the executable.
+    /// - Parameter imagePath: where the executable will be inside the image (as for the variant taking a path).
+    /// - Throws: as the variant taking a path, except for the errors of reading the executable.
     public func resolve(executable: ELFFile, imagePath: String? = nil) throws -> SharedLibraryClosure {
         let path = executable.path
         let hostRoot = FileSystemRoot(hostDirectory: "/")
@@ -100,7 +99,7 @@ public struct SharedLibraryResolver: Sendable {
     }
 }
 
-/// The state of one ``SharedLibraryResolver/resolve(executable:imagePath:)`` call: objects loaded so far, in the
+/// The state of one `SharedLibraryResolver.resolve(executable:imagePath:)` call: objects loaded so far, in the
 /// breadth-first order the loader loads them.
 private struct ResolutionSession {
     /// A directory: where the loader in the image looks, and, when that is not the same place inside the root,

@@ -201,6 +201,52 @@ import Testing
         #expect(directoryError.message.contains("is a directory"))
     }
 
+    /// Only the headers are read: an 8 GiB (sparse) file parses as fast as the small program it starts with.
+    @Test func readsOnlyTheHeadersOfAHugeFile() throws {
+        let directory = try TemporaryDirectory("elf-file")
+        let program = try CCompiler(directory: directory).compile(Self.zlibProgram, to: "prog", ["-lz"])
+        let huge = directory.appending("huge")
+        try FileManager.default.copyItem(atPath: program, toPath: huge)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: huge))
+        try handle.truncate(atOffset: 8 << 30)
+        try handle.close()
+        let file = try ELFFile(path: huge)
+        #expect(file.neededLibraries == ["libz.so.1", "libc.so.6"])
+    }
+
+    /// Damaged headers produce an ``ELFError`` or a value, never a crash: bytes of the headers, program headers and
+    /// dynamic section of a real program are overwritten with pseudo-random values, many times over.
+    @Test func survivesDamagedHeaders() throws {
+        let directory = try TemporaryDirectory("elf-file")
+        let program = try CCompiler(directory: directory).compile(Self.zlibProgram, to: "prog", ["-lz", "-Wl,-rpath,/opt/x"])
+        let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: program)))
+        let path = directory.appending("damaged")
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        var parsed = 0
+        var rejected = 0
+        for _ in 0..<400 {
+            var bytes = original
+            for _ in 0..<(1 + Int(next() % 4)) {
+                // The ELF header and program headers (first 1 KiB) and the dynamic section (around 0x2dd0).
+                let index = next() % 2 == 0 ? Int(next() % 1024) : 0x2DD0 + Int(next() % 0x200)
+                bytes[index % bytes.count] = UInt8(truncatingIfNeeded: next())
+            }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            do {
+                _ = try ELFFile(path: path)
+                parsed += 1
+            } catch is ELFError {
+                rejected += 1
+            }
+        }
+        #expect(parsed + rejected == 400)
+        #expect(rejected > 0)
+    }
+
     /// A 32-bit big-endian MIPS executable: header (52 bytes), three program headers (PT_LOAD, PT_INTERP,
     /// PT_DYNAMIC; 96 bytes), the interpreter string at 148, the dynamic section at 164, the string table at 212.
     static func bigEndianELF32() -> [UInt8] {
