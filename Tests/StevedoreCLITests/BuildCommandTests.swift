@@ -24,7 +24,7 @@ struct BuildCommandTests {
         #expect(unpack.status == 0, "\(unpack.output)")
         #expect(FileManager.default.fileExists(atPath: work.appending("bundle/rootfs/usr/local/bin/hello-c")))
         #expect(FileManager.default.fileExists(atPath: work.appending("bundle/rootfs/etc/passwd")))
-        let validate = try ProcessRunner.run(["oci-image-tool", "validate", "--type", "imageLayout", "--ref", "v1", layout])
+        let validate = try ProcessRunner.run(["oci-image-tool", "validate", "--type", "image", "--ref", "name=v1", layout])
         #expect(validate.status == 0, "\(validate.output)")
 
         let inspect = try ProcessRunner.run(["skopeo", "inspect", "--config", "oci:\(layout):v1"])
@@ -68,7 +68,7 @@ struct BuildCommandTests {
         #expect(result.status == 0, "\(result.output)")
         let unpack = try ProcessRunner.run(["umoci", "unpack", "--image", "\(layout):latest", work.appending("bundle")])
         #expect(unpack.status == 0, "\(unpack.output)")
-        let validate = try ProcessRunner.run(["oci-image-tool", "validate", "--type", "imageLayout", "--ref", "latest", layout])
+        let validate = try ProcessRunner.run(["oci-image-tool", "validate", "--type", "image", "--ref", "name=latest", layout])
         #expect(validate.status == 0, "\(validate.output)")
         let inspect = try ProcessRunner.run(["skopeo", "inspect", "oci:\(layout):latest"])
         #expect(inspect.stdout.contains("\"kind\": \"\(kind)\""), "\(inspect.output)")
