@@ -1,0 +1,57 @@
+extension KamalScaffold {
+    /// `existing` with the ``deployJob`` added at the end of its `jobs:` mapping, indented like its other
+    /// jobs. With `replacingDeployJob`, a `deploy` job already there is replaced.
+    ///
+    /// - Throws: ``KamalScaffoldError`` `workflowNotExtensible` when there is no top-level `jobs:` or no
+    ///   `build-and-push` job for `deploy` to follow; `fileExists` when a `deploy` job exists and
+    ///   `replacingDeployJob` is false.
+    public func workflow(extending existing: String, path: String = workflowPath, replacingDeployJob: Bool) throws -> String {
+        var lines = existing.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        func indentation(_ line: String) -> Int { line.prefix(while: { $0 == " " }).count }
+        func isContent(_ line: String) -> Bool {
+            let trimmed = line.drop(while: { $0 == " " })
+            return !trimmed.isEmpty && !trimmed.hasPrefix("#")
+        }
+        func isKey(_ line: String, _ key: String) -> Bool {
+            let trimmed = line.drop(while: { $0 == " " })
+            guard trimmed.hasPrefix(key + ":") else { return false }
+            let rest = trimmed.dropFirst(key.count + 1).drop(while: { $0 == " " })
+            return rest.isEmpty || rest.hasPrefix("#")
+        }
+        guard let jobsLine = lines.firstIndex(where: { indentation($0) == 0 && isKey($0, "jobs") }) else {
+            throw KamalScaffoldError(.workflowNotExtensible, "\(path) has no top-level `jobs:`; add this job to it by hand:\n\(deployJob)")
+        }
+        var end = lines.count
+        for index in (jobsLine + 1)..<lines.count where isContent(lines[index]) && indentation(lines[index]) == 0 {
+            end = index
+            break
+        }
+        let jobIndent = lines[(jobsLine + 1)..<end].first(where: isContent).map(indentation) ?? 2
+        let jobLines = (jobsLine + 1)..<end
+        guard jobLines.contains(where: { indentation(lines[$0]) == jobIndent && isKey(lines[$0], "build-and-push") }) else {
+            throw KamalScaffoldError(.workflowNotExtensible, "\(path) has no `build-and-push` job for the deploy job to follow; run `stevedore init github-workflow` first, or add this job by hand with `needs:` naming your push job:\n\(deployJob)")
+        }
+        if let deployLine = jobLines.first(where: { indentation(lines[$0]) == jobIndent && isKey(lines[$0], "deploy") }) {
+            guard replacingDeployJob else {
+                throw KamalScaffoldError(.fileExists, "\(path) already has a `deploy` job; pass --force to replace it")
+            }
+            var deployEnd = end
+            for index in (deployLine + 1)..<end where isContent(lines[index]) && indentation(lines[index]) <= jobIndent {
+                deployEnd = index
+                break
+            }
+            lines.removeSubrange(deployLine..<deployEnd)
+            end -= deployEnd - deployLine
+        }
+        // Insert after the last content line of the jobs block, so trailing comments of the next block stay put.
+        var insertAt = end
+        while insertAt > jobsLine + 1, !isContent(lines[insertAt - 1]) { insertAt -= 1 }
+        let job: [String] = deployJob.split(separator: "\n").map { (line: Substring) -> String in
+            let spaces = line.prefix(while: { $0 == " " }).count
+            return String(repeating: " ", count: spaces - 2 + jobIndent) + String(line.drop(while: { $0 == " " }))
+        }
+        lines.insert(contentsOf: [""] + job, at: insertAt)
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
