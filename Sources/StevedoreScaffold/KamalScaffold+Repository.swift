@@ -19,13 +19,13 @@ extension KamalScaffold {
     }
 
     /// The GitHub repository of a package: `GITHUB_REPOSITORY` (`owner/repo`) when set, else the `origin`
-    /// remote of the git checkout; `nil` when neither says.
+    /// remote of the git checkout as written (not rewritten by `insteadOf`); `nil` when neither says.
     public static func detectGitHubRepository(packageDirectory: String, environment: [String: String]) -> (owner: String, name: String)? {
         if let variable = environment["GITHUB_REPOSITORY"] {
             let parts = variable.split(separator: "/")
             if parts.count == 2 { return (String(parts[0]), String(parts[1])) }
         }
-        guard let remote = run(["git", "-C", packageDirectory, "remote", "get-url", "origin"]) else { return nil }
+        guard let remote = run(["git", "-C", packageDirectory, "config", "--get", "remote.origin.url"]) else { return nil }
         return gitHubRepository(fromRemoteURL: remote)
     }
 

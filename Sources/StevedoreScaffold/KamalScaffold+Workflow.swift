@@ -49,9 +49,11 @@ extension KamalScaffold {
         while insertAt > jobsLine + 1, !isContent(lines[insertAt - 1]) { insertAt -= 1 }
         let job: [String] = deployJob.split(separator: "\n").map { (line: Substring) -> String in
             let spaces = line.prefix(while: { $0 == " " }).count
+            // Shifted as a block to the indentation of the other jobs; its inner lines keep their relative indentation.
             return String(repeating: " ", count: spaces - 2 + jobIndent) + String(line.drop(while: { $0 == " " }))
         }
         lines.insert(contentsOf: [""] + job, at: insertAt)
+        while lines.last?.allSatisfy({ $0 == " " }) == true { lines.removeLast() }
         return lines.joined(separator: "\n") + "\n"
     }
 }
