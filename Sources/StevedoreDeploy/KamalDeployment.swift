@@ -70,11 +70,12 @@ public struct KamalDeployPlan: Sendable {
     public var report: DeployCheckReport
     /// The command to run.
     public var invocation: KamalInvocation
-    /// Why Kamal could not be found, if it could not; a dry run still shows the command.
+    /// Why Kamal could not be found, if it could not. A dry run shows it as a warning (the machine that
+    /// deploys may well have Kamal); ``KamalDeployment/run(_:output:errorOutput:)`` throws it.
     public var kamalNotFound: DeployError?
 
-    /// Whether Kamal can be run: no error finding, and Kamal was found.
-    public var isReady: Bool { !report.hasErrors && kamalNotFound == nil }
+    /// Whether every check passed (Kamal itself may still be missing: see ``kamalNotFound``).
+    public var isReady: Bool { !report.hasErrors }
 
     /// The text `--dry-run` prints: files, tag, each check, the image and the command.
     public var summary: String {
@@ -88,10 +89,10 @@ public struct KamalDeployPlan: Sendable {
         lines += report.findings.map { finding in
             "  " + finding.description.replacingOccurrences(of: "\n", with: "\n  ")
         }
-        if let kamalNotFound { lines.append("  error: kamal: \(kamalNotFound.message)") }
+        if let kamalNotFound { lines.append("  warning: kamal: \(kamalNotFound.message)") }
         lines.append("Image: \(report.image?.description ?? "unknown (see the errors above)")")
         lines.append("Command: \(invocation.commandLine)")
-        let errors = report.findings.filter { $0.severity == .error }.count + (kamalNotFound == nil ? 0 : 1)
+        let errors = report.findings.filter { $0.severity == .error }.count
         if errors > 0 { lines.append("\(errors) problem\(errors == 1 ? "" : "s") to fix before Kamal can deploy.") }
         return lines.joined(separator: "\n") + "\n"
     }
