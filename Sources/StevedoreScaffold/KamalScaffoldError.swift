@@ -6,8 +6,6 @@ public struct KamalScaffoldError: Error, Hashable, Sendable, CustomStringConvert
         case fileExists
         /// The existing workflow cannot be extended safely.
         case workflowNotExtensible
-        /// The owner, repository or product could not be worked out.
-        case missingInformation
         /// A file could not be written.
         case writeFailed
     }

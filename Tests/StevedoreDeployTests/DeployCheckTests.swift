@@ -219,6 +219,7 @@ let deployCheckCases: [DeployCheckCase] = [
         #expect(report.hasErrors == (testCase.expected.severity == .error))
         for finding in report.findings {
             #expect(!finding.description.contains(DeployFixture.token))
+            #expect(!finding.description.contains("ghp_literal"))
         }
     }
 
