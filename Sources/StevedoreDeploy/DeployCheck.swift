@@ -65,7 +65,7 @@ public struct DeployCheck: Sendable {
             checkImage(image, server: server, into: &report)
         }
         if pushedRepository == nil {
-            report.warning("image", "no pushed image is known (no --image, no \(PushedImageRecord.defaultPath), no GITHUB_REPOSITORY), so registry.server and image were not compared with a push", fix: "run push-image first, or pass --image REGISTRY/REPOSITORY")
+            report.warning("image", "no pushed image is known (no --image, no \(PushedImageRecord.defaultPath), no GITHUB_REPOSITORY, no GitHub origin remote), so registry.server and image were not compared with a push", fix: "run push-image first, or pass --image REGISTRY/REPOSITORY")
         }
         var kamalReference: ImageReference?
         if let image, !configuration.hasUnevaluatedERB(at: "image"), !configuration.hasUnevaluatedERB(at: "registry.server") {

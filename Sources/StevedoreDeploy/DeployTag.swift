@@ -1,8 +1,8 @@
 import Foundation
 
 /// The tag to deploy and where it came from. By default it is the tag `push-image` pushes for this commit:
-/// the full commit SHA from `GITHUB_SHA`, else `git rev-parse HEAD`, else the tag of the last push recorded
-/// in the pushed-image file.
+/// the full commit SHA from `GITHUB_SHA`, else `git rev-parse HEAD`, with `-dirty` when the work tree has
+/// changes; outside git, the tag of the last push recorded in the pushed-image file.
 public struct DeployTag: Hashable, Sendable, CustomStringConvertible {
     /// Where the tag came from.
     public enum Source: String, Hashable, Sendable {
@@ -29,7 +29,9 @@ public struct DeployTag: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { value }
 
-    /// Works out the tag: `explicit`, else `GITHUB_SHA`, else git in `packageDirectory`, else `record`'s tag.
+    /// Works out the tag as `push-image` does: `explicit`, else the commit (`GITHUB_SHA` when it is a full SHA,
+    /// else git's `HEAD` in `packageDirectory`) with `-dirty` appended when the work tree has changes, else
+    /// `record`'s tag.
     ///
     /// - Throws: ``DeployError`` `tagUnavailable` when none of them gives a tag.
     public static func resolve(
@@ -39,28 +41,17 @@ public struct DeployTag: Hashable, Sendable, CustomStringConvertible {
         record: PushedImageRecord?
     ) throws -> DeployTag {
         if let explicit, !explicit.isEmpty { return DeployTag(explicit, source: .option) }
-        if let sha = environment["GITHUB_SHA"]?.trimmingCharacters(in: .whitespaces), !sha.isEmpty {
-            return DeployTag(sha, source: .githubSHA)
+        let checkout = GitCheckout(directory: packageDirectory)
+        let suffix = checkout?.isDirty == true ? "-dirty" : ""
+        if let sha = environment["GITHUB_SHA"]?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), isFullSHA(sha) {
+            return DeployTag(sha + suffix, source: .githubSHA)
         }
-        if let head = gitHead(in: packageDirectory) { return DeployTag(head, source: .git) }
+        if let checkout { return DeployTag(checkout.head + suffix, source: .git) }
         if let tag = record?.reference.tag { return DeployTag(tag, source: .pushedImageFile) }
-        throw DeployError(.tagUnavailable, "no tag to deploy: GITHUB_SHA is not set, \(packageDirectory) is not a git checkout and no push was recorded in \(PushedImageRecord.defaultPath); pass --tag")
+        throw DeployError(.tagUnavailable, "no tag to deploy: GITHUB_SHA is not set, \(packageDirectory) is not a git checkout with a commit and no push was recorded in \(PushedImageRecord.defaultPath); pass --tag")
     }
 
-    /// `git rev-parse HEAD` in `directory`, or `nil` when it is not a git checkout or git is missing.
-    static func gitHead(in directory: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", directory, "rev-parse", "HEAD"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        let sha = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return sha.count == 40 ? sha : nil
+    private static func isFullSHA(_ text: String) -> Bool {
+        text.utf8.count == 40 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 }

@@ -170,13 +170,15 @@ public struct KamalDeployment: Sendable {
         return try await plan.invocation.run(baseEnvironment: options.environment, output: output, errorOutput: errorOutput)
     }
 
-    /// The repository pushed to: `--image`, else the pushed-image file, else `ghcr.io/$GITHUB_REPOSITORY`.
+    /// The repository pushed to: `--image`, else the pushed-image file, else what `push-image` would push to:
+    /// `ghcr.io/$GITHUB_REPOSITORY`, or `ghcr.io/<owner>/<name>` from a GitHub `origin` remote, in lowercase.
     private func pushedRepository(record: PushedImageRecord?) -> ImageReference? {
         if let image = options.pushedImage { return image }
         if let record { return record.reference }
-        if let repository = options.environment["GITHUB_REPOSITORY"], !repository.isEmpty {
-            return try? ImageReference(parsing: "ghcr.io/\(repository.lowercased())")
+        var slug = options.environment["GITHUB_REPOSITORY"].flatMap { $0.isEmpty ? nil : $0 }
+        if slug == nil {
+            slug = GitCheckout(directory: options.packageDirectory)?.originURL.flatMap(GitCheckout.gitHubRepository(fromRemoteURL:))
         }
-        return nil
+        return slug.flatMap { try? ImageReference(parsing: "ghcr.io/\($0.lowercased())") }
     }
 }

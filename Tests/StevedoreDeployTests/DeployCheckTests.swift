@@ -232,7 +232,7 @@ let deployCheckCases: [DeployCheckCase] = [
     @Test func withoutAKnownPushTheComparisonIsSkippedWithAWarning() async throws {
         let report = try await report(DeployFixture(), pushed: nil)
         #expect(report.findings == [
-            DeployFinding(.warning, key: "image", message: "no pushed image is known (no --image, no .build/stevedore/pushed-image, no GITHUB_REPOSITORY), so registry.server and image were not compared with a push", fix: "run push-image first, or pass --image REGISTRY/REPOSITORY"),
+            DeployFinding(.warning, key: "image", message: "no pushed image is known (no --image, no .build/stevedore/pushed-image, no GITHUB_REPOSITORY, no GitHub origin remote), so registry.server and image were not compared with a push", fix: "run push-image first, or pass --image REGISTRY/REPOSITORY"),
         ])
         #expect(report.facts == DeployFixture.facts)
     }

@@ -115,6 +115,17 @@ import Testing
         }
     }
 
+    @Test func withoutGitHubRepositoryTheOriginRemoteNamesThePushedRepository() async throws {
+        let package = try DeployFixture().materialize()
+        try ProcessRunner.run(["git", "-C", package.path, "init", "-q"])
+        try ProcessRunner.run(["git", "-C", package.path, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "x"])
+        try ProcessRunner.run(["git", "-C", package.path, "remote", "add", "origin", "https://github.com/Owner/Other.git"])
+        let kamal = try KamalStandIn(in: try TemporaryDirectory("kamal-stand-in"))
+        let options = KamalDeployOptions(packageDirectory: package.path, kamalPath: kamal.path, environment: environment(kamal))
+        let plan = try await KamalDeployment(options: options, inspector: RegistryFixture.pushed).plan()
+        #expect(plan.report.findings.contains(DeployFinding(.error, key: "image", message: "image is 'owner/hello' in config/deploy.yml, but the image was pushed to 'ghcr.io/owner/other'", fix: "set image: owner/other")))
+    }
+
     @Test func theTagOptionAndGitHubRepositoryAreUsed() async throws {
         let package = try DeployFixture().materialize()
         let kamal = try KamalStandIn(in: try TemporaryDirectory("kamal-stand-in"))
