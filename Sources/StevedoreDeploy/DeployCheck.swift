@@ -114,7 +114,13 @@ public struct DeployCheck: Sendable {
                         report.warning("tag", "\(lookup) is now \(facts.digest), but the last push recorded \(record.digest) in \(PushedImageRecord.defaultPath)", fix: "push again, or check who else pushes this tag")
                     }
                 } else {
-                    report.error("tag", "tag \(tag.value) (from \(tag.source.rawValue)) is not in \(lookup.name): the registry answered that the manifest does not exist", fix: "run push-image for this commit first, or pass --tag with a tag that was pushed")
+                    let fix: String
+                    if let recorded = record?.reference.tag, recorded != tag.value {
+                        fix = "run push-image for this commit first, or pass --tag \(recorded) to deploy the last push recorded in \(PushedImageRecord.defaultPath)"
+                    } else {
+                        fix = "run push-image for this commit first, or pass --tag with a tag that was pushed"
+                    }
+                    report.error("tag", "tag \(tag.value) (from \(tag.source.rawValue)) is not in \(lookup.name): the registry answered that the manifest does not exist", fix: fix)
                 }
             } catch {
                 let secret = passwordSecret.map { " and the \($0) secret" } ?? ""

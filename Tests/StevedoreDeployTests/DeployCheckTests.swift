@@ -250,6 +250,22 @@ let deployCheckCases: [DeployCheckCase] = [
         ])
     }
 
+    @Test func aMissingTagPointsAtTheLastRecordedPush() async throws {
+        let fixture = DeployFixture()
+        let directory = try fixture.materialize()
+        let check = DeployCheck(
+            configuration: try KamalConfiguration.load(packageDirectory: directory.path, environment: fixture.environment),
+            secrets: try KamalSecrets.load(packageDirectory: directory.path, environment: fixture.environment),
+            tag: DeployTag(DeployFixture.sha, source: .githubSHA),
+            pushedRepository: DeployFixture.pushed,
+            record: PushedImageRecord(reference: DeployFixture.pushed.with(tag: "v1.0.0"), digest: DeployFixture.digest)
+        )
+        let report = await check.run(inspector: RegistryFixture(tags: ["v1.0.0": DeployFixture.facts]))
+        #expect(report.findings == [
+            DeployFinding(.error, key: "tag", message: "tag \(DeployFixture.sha) (from GITHUB_SHA) is not in ghcr.io/owner/hello: the registry answered that the manifest does not exist", fix: "run push-image for this commit first, or pass --tag v1.0.0 to deploy the last push recorded in .build/stevedore/pushed-image"),
+        ])
+    }
+
     @Test func aRecordedDigestThatNoLongerMatchesIsAWarning() async throws {
         let directory = try DeployFixture().materialize()
         let fixture = DeployFixture()
