@@ -124,7 +124,13 @@ public struct DeployCheck: Sendable {
                 }
             } catch {
                 let secret = passwordSecret.map { " and the \($0) secret" } ?? ""
-                report.error("tag", "could not look up \(lookup) in the registry: \(error)", fix: "check the network and the credentials Kamal uses (registry.username\(secret))")
+                let unverified = passwordSecret.flatMap { secrets.entries[$0] }.map { $0.usesCommandSubstitution } ?? false
+                if unverified, allowUnverifiedSecrets {
+                    // Without the password (Kamal computes it), the registry may well refuse: not a reason to stop.
+                    report.warning("tag", "could not look up \(lookup) in the registry without the password, which only Kamal computes: \(error)", fix: "none needed if the tag was pushed; Kamal logs in on the hosts itself")
+                } else {
+                    report.error("tag", "could not look up \(lookup) in the registry: \(error)", fix: "check the network and the credentials Kamal uses (registry.username\(secret))")
+                }
             }
         }
         let recordedDigest = record.flatMap { $0.reference.tag == tag.value ? $0.digest : nil }

@@ -250,6 +250,16 @@ let deployCheckCases: [DeployCheckCase] = [
         ])
     }
 
+    @Test func withUnverifiedSecretsAllowedARefusedLookupIsAWarning() async throws {
+        let fixture = secrets("KAMAL_REGISTRY_PASSWORD=$(op read op://vault/ghcr/token)\n")
+        let allowed = try await report(fixture, registry: .pushed, allowUnverifiedSecrets: true)
+        #expect(!allowed.hasErrors, "\(allowed.findings)")
+        #expect(allowed.findings.contains(DeployFinding(.warning, key: "tag", message: "could not look up ghcr.io/owner/hello:\(DeployFixture.sha) in the registry without the password, which only Kamal computes: 401 Unauthorized from ghcr.io", fix: "none needed if the tag was pushed; Kamal logs in on the hosts itself")))
+        #expect(allowed.secretEnvironment == [:])
+        let refused = try await report(fixture, registry: .pushed, allowUnverifiedSecrets: false)
+        #expect(refused.findings.filter { $0.severity == .error }.map(\.key) == ["registry.password", "tag"])
+    }
+
     @Test func aMissingTagPointsAtTheLastRecordedPush() async throws {
         let fixture = DeployFixture()
         let directory = try fixture.materialize()
