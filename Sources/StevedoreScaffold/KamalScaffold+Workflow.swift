@@ -1,9 +1,10 @@
 extension KamalScaffold {
-    /// `existing` with the ``deployJob`` added at the end of its `jobs:` mapping, indented like its other
-    /// jobs. With `replacingDeployJob`, a `deploy` job already there is replaced.
+    /// `existing` with the deploy job added at the end of its `jobs:` mapping, indented like its other jobs,
+    /// after the `build-and-push` job or else the first job that runs `push-image`. With `replacingDeployJob`,
+    /// a `deploy` job already there is replaced.
     ///
-    /// - Throws: ``KamalScaffoldError`` `workflowNotExtensible` when there is no top-level `jobs:` or no
-    ///   `build-and-push` job for `deploy` to follow; `fileExists` when a `deploy` job exists and
+    /// - Throws: ``KamalScaffoldError`` `workflowNotExtensible` when there is no top-level `jobs:` or no job
+    ///   running `push-image` for `deploy` to follow; `fileExists` when a `deploy` job exists and
     ///   `replacingDeployJob` is false.
     public func workflow(extending existing: String, path: String = workflowPath, replacingDeployJob: Bool) throws -> String {
         var lines = existing.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -29,8 +30,18 @@ extension KamalScaffold {
         }
         let jobIndent = lines[(jobsLine + 1)..<end].first(where: isContent).map(indentation) ?? 2
         let jobLines = (jobsLine + 1)..<end
-        guard jobLines.contains(where: { indentation(lines[$0]) == jobIndent && isKey(lines[$0], "build-and-push") }) else {
-            throw KamalScaffoldError(.workflowNotExtensible, "\(path) has no `build-and-push` job for the deploy job to follow; run `stevedore init github-workflow` first, or add this job by hand with `needs:` naming your push job:\n\(deployJob)")
+        // The jobs: each key at the jobs' indentation, with the lines up to the next one.
+        let jobStarts = jobLines.filter { isContent(lines[$0]) && indentation(lines[$0]) == jobIndent }
+        let jobs: [(name: String, body: ArraySlice<String>)] = jobStarts.enumerated().map { position, start in
+            let next = position + 1 < jobStarts.count ? jobStarts[position + 1] : end
+            let name = lines[start].drop(while: { $0 == " " }).prefix(while: { $0 != ":" })
+            return (String(name), lines[start..<next])
+        }
+        // The job to follow: `build-and-push`, else the first job that runs the push-image plugin.
+        guard let pushJob = jobs.first(where: { $0.name == "build-and-push" })?.name
+            ?? jobs.first(where: { $0.name != "deploy" && $0.body.contains { $0.contains("push-image") } })?.name
+        else {
+            throw KamalScaffoldError(.workflowNotExtensible, "\(path) has no job running push-image for the deploy job to follow; run `stevedore init github-actions` first, or add this job by hand with `needs:` naming your push job:\n\(deployJob)")
         }
         if let deployLine = jobLines.first(where: { indentation(lines[$0]) == jobIndent && isKey(lines[$0], "deploy") }) {
             guard replacingDeployJob else {
@@ -47,7 +58,7 @@ extension KamalScaffold {
         // Insert after the last content line of the jobs block, so trailing comments of the next block stay put.
         var insertAt = end
         while insertAt > jobsLine + 1, !isContent(lines[insertAt - 1]) { insertAt -= 1 }
-        let job: [String] = deployJob.split(separator: "\n").map { (line: Substring) -> String in
+        let job: [String] = deployJob(needs: pushJob).split(separator: "\n").map { (line: Substring) -> String in
             let spaces = line.prefix(while: { $0 == " " }).count
             // Shifted as a block to the indentation of the other jobs; its inner lines keep their relative indentation.
             return String(repeating: " ", count: spaces - 2 + jobIndent) + String(line.drop(while: { $0 == " " }))

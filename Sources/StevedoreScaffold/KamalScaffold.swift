@@ -15,6 +15,8 @@ public struct KamalScaffold: Hashable, Sendable {
     public var hosts: [String]
     /// `builder.arch`.
     public var architecture: String
+    /// The Swift container image the workflow's jobs run in.
+    public var swiftImage: String
 
     /// The registry the image is pushed to and pulled from.
     public static let registry = "ghcr.io"
@@ -24,13 +26,17 @@ public struct KamalScaffold: Hashable, Sendable {
     public static let workflowPath = ".github/workflows/deploy.yml"
 
     /// Creates a scaffold; `productName` becomes the service name (see ``serviceName(forProduct:)``).
-    public init(productName: String, owner: String, repository: String, appPort: Int = 8080, hosts: [String] = [], architecture: String = "amd64") {
+    public init(
+        productName: String, owner: String, repository: String, appPort: Int = 8080, hosts: [String] = [],
+        architecture: String = "amd64", swiftImage: String = "swift:6.1-noble"
+    ) {
         self.service = Self.serviceName(forProduct: productName)
         self.owner = owner
         self.repository = repository
         self.appPort = appPort
         self.hosts = hosts
         self.architecture = architecture
+        self.swiftImage = swiftImage
     }
 
     /// A Kamal service name from a product name: lowercase, with anything but letters, digits, `-` and `_`
@@ -90,22 +96,28 @@ public struct KamalScaffold: Hashable, Sendable {
         """
     }
 
-    /// The `deploy` job, indented for a `jobs:` mapping with two spaces.
-    public var deployJob: String {
+    /// The `deploy` job after the `build-and-push` job, indented for a `jobs:` mapping with two spaces.
+    public var deployJob: String { deployJob(needs: "build-and-push") }
+
+    /// The `deploy` job, run after the job `pushJob` (the one running `push-image`), indented for a `jobs:`
+    /// mapping with two spaces. It runs in the same Swift container as the push job, installs Kamal, loads the
+    /// SSH key from the repository secret `SSH_PRIVATE_KEY`, and runs the `kamal-deploy` plugin with the
+    /// workflow's `GITHUB_TOKEN` (which Kamal's hosts use to pull from ghcr.io).
+    public func deployJob(needs pushJob: String) -> String {
         """
           deploy:
-            needs: build-and-push
+            needs: \(pushJob)
             runs-on: ubuntu-latest
+            container: \(swiftImage)
             permissions:
               contents: read
               packages: read
             steps:
               - uses: actions/checkout@v4
-              - name: Install the libraries Stevedore links
-                run: sudo apt-get update && sudo apt-get install -y libarchive-dev zlib1g-dev
-              - uses: ruby/setup-ruby@v1
-                with:
-                  ruby-version: "3.3"
+              - name: Install libarchive, zlib, Ruby and ssh
+                run: apt-get update && apt-get install -y --no-install-recommends libarchive-dev zlib1g-dev ruby-full build-essential openssh-client git
+              - name: Trust the checkout
+                run: git config --global --add safe.directory "$GITHUB_WORKSPACE"
               - name: Install Kamal
                 run: gem install kamal
               - name: Load the SSH key for the servers
@@ -113,9 +125,9 @@ public struct KamalScaffold: Hashable, Sendable {
                 with:
                   ssh-private-key: ${{ secrets.SSH_PRIVATE_KEY }}
               - name: Deploy with Kamal
-                run: swift package --allow-network-connections all kamal-deploy
                 env:
                   GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}
+                run: swift package --allow-network-connections all kamal-deploy
 
         """
     }
@@ -125,17 +137,20 @@ public struct KamalScaffold: Hashable, Sendable {
         """
           build-and-push:
             runs-on: ubuntu-latest
+            container: \(swiftImage)
             permissions:
               contents: read
               packages: write
             steps:
               - uses: actions/checkout@v4
-              - name: Install the libraries Stevedore links
-                run: sudo apt-get update && sudo apt-get install -y libarchive-dev zlib1g-dev
+              - name: Install libarchive and zlib
+                run: apt-get update && apt-get install -y --no-install-recommends libarchive-dev zlib1g-dev
+              - name: Trust the checkout
+                run: git config --global --add safe.directory "$GITHUB_WORKSPACE"
               - name: Build and push the image
-                run: swift package --allow-network-connections all push-image
                 env:
                   GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}
+                run: swift package --allow-writing-to-package-directory --allow-network-connections all push-image
 
         """
     }

@@ -73,7 +73,8 @@ import Testing
         } else {
             buildRuns = []
         }
-        #expect(buildRuns.contains("swift package --allow-network-connections all push-image"))
+        #expect(buildRuns.contains("swift package --allow-writing-to-package-directory --allow-network-connections all push-image"))
+        #expect(workflow.value(at: "jobs.deploy.container") == workflow.value(at: "jobs.build-and-push.container"))
     }
 
     private let existingWorkflow = """
@@ -105,6 +106,41 @@ import Testing
         #expect(values.value(at: "concurrency") == .scalar("release"))
     }
 
+    @Test func theDeployJobFollowsWhicheverJobRunsPushImage() throws {
+        let workflow = """
+        name: Deploy
+        on:
+          push:
+            branches: [main]
+        permissions:
+          contents: read
+          packages: write
+        jobs:
+          test:
+            runs-on: ubuntu-latest
+            steps:
+              - run: swift test
+          image:
+            runs-on: ubuntu-latest
+            container: swift:6.1-noble
+            outputs:
+              tag: ${{ steps.push.outputs.tag }}
+            steps:
+              - uses: actions/checkout@v4
+              - name: Build and push the image
+                id: push
+                run: >
+                  swift package --allow-writing-to-package-directory --allow-network-connections all
+                  push-image
+
+        """
+        let extended = try scaffold.workflow(extending: workflow, replacingDeployJob: false)
+        #expect(extended == workflow + "\n" + scaffold.deployJob(needs: "image"))
+        let values = try load(extended, as: KamalScaffold.workflowPath)
+        #expect(values.value(at: "jobs.deploy.needs") == .scalar("image"))
+        #expect(values.value(at: "jobs.image.outputs.tag") == .scalar("${{ steps.push.outputs.tag }}"))
+    }
+
     @Test func anExistingDeployJobIsReplacedOnlyWithForce() throws {
         let withDeploy = existingWorkflow.replacingOccurrences(of: "    # the tests\n", with: "    deploy:\n        runs-on: old\n        steps:\n            - run: old\n    # the tests\n")
         #expect(throws: KamalScaffoldError(.fileExists, ".github/workflows/deploy.yml already has a `deploy` job; pass --force to replace it")) {
@@ -120,7 +156,7 @@ import Testing
 
     @Test(arguments: [
         ("name: x\non: [push]\n", "has no top-level `jobs:`"),
-        ("jobs:\n  build:\n    runs-on: ubuntu-latest\n", "has no `build-and-push` job"),
+        ("jobs:\n  build:\n    runs-on: ubuntu-latest\n", "has no job running push-image"),
     ])
     func aWorkflowThatCannotBeExtendedSaysWhy(workflow: String, reason: String) {
         #expect {

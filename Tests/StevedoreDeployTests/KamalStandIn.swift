@@ -10,7 +10,11 @@ struct KamalStandIn {
 
     init(name: String = "kamal", in directory: TemporaryDirectory) throws {
         self.directory = directory
-        path = try directory.write("bin/\(name)", """
+        path = directory.appending("bin/\(name)")
+        // Written by a child shell, not by this process: a file this process has open for writing could leak
+        // into a process another test forks at that moment, and running the script would then fail with
+        // "text file busy".
+        try ProcessRunner.run(["sh", "-c", "mkdir -p \"$(dirname \"$0\")\" && cat > \"$0\" && chmod 755 \"$0\"", path], stdin: """
         #!/bin/bash
         record="$KAMAL_RECORD_DIR"
         printf '%s\\n' "$@" > "$record/argv"
@@ -20,7 +24,7 @@ struct KamalStandIn {
         echo "kamal stand-in: a warning on stderr" >&2
         exit "${KAMAL_EXIT_STATUS:-0}"
 
-        """, mode: 0o755)
+        """)
     }
 
     /// The directory holding the script, for `PATH`.
