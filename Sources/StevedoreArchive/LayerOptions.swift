@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How ``LayerWriter`` builds a layer. None of these change the bytes written except `compressionLevel`,
+/// `modificationTime` and `blockSize`: the thread count never does.
+public struct LayerOptions: Hashable, Sendable {
+    /// The gzip level, 1 (fastest) to 9 (smallest).
+    public var compressionLevel: Int
+    /// How many threads compress at once.
+    public var threads: Int
+    /// The modification time of every entry, in seconds since 1970 (`SOURCE_DATE_EPOCH`).
+    public var modificationTime: Int64
+    /// The size of the pieces the tar stream is cut into for parallel compression; at least 64 KiB.
+    public var blockSize: Int
+
+    /// Creates options; the defaults are level 6, one thread per active processor, time 0 and 128 KiB blocks.
+    public init(
+        compressionLevel: Int = 6,
+        threads: Int = LayerOptions.activeProcessorCount,
+        modificationTime: Int64 = 0,
+        blockSize: Int = 128 << 10
+    ) {
+        self.compressionLevel = compressionLevel
+        self.threads = threads
+        self.modificationTime = modificationTime
+        self.blockSize = blockSize
+    }
+
+    /// The processors this process may run on.
+    public static var activeProcessorCount: Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    /// Options whose `modificationTime` comes from the `SOURCE_DATE_EPOCH` environment variable, 0 when unset.
+    ///
+    /// - Throws: ``ArchiveError`` `invalidOptions` when the variable is set but is not a whole number of seconds.
+    public static func fromEnvironment(_ environment: [String: String]) throws -> LayerOptions {
+        var options = LayerOptions()
+        if let value = environment["SOURCE_DATE_EPOCH"], !value.isEmpty {
+            guard let seconds = Int64(value), seconds >= 0 else {
+                throw ArchiveError(.invalidOptions, "SOURCE_DATE_EPOCH='\(value)' is not a whole number of seconds since 1970; set it to e.g. $(git log -1 --format=%ct)")
+            }
+            options.modificationTime = seconds
+        }
+        return options
+    }
+
+    func validate() throws {
+        guard (1...9).contains(compressionLevel) else {
+            throw ArchiveError(.invalidOptions, "compression level \(compressionLevel) is out of range; use 1 (fastest) to 9 (smallest)")
+        }
+        guard (1...256).contains(threads) else {
+            throw ArchiveError(.invalidOptions, "\(threads) compression threads is out of range; use 1 to 256")
+        }
+        guard (64 << 10 ... 64 << 20).contains(blockSize) else {
+            throw ArchiveError(.invalidOptions, "block size \(blockSize) is out of range; use 64 KiB to 64 MiB")
+        }
+        guard modificationTime >= 0, modificationTime < 8_589_934_592 else {
+            throw ArchiveError(.invalidOptions, "modification time \(modificationTime) is out of range; use seconds since 1970, below 2^33")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import StevedoreCore
+
+/// Something wrong found in a layer by ``LayerScanner``.
+public struct LayerProblem: Hashable, Sendable, CustomStringConvertible {
+    /// What kind of problem.
+    public enum Kind: String, Hashable, Sendable {
+        /// Two entries have the same path (after dropping `./` and trailing `/`).
+        case duplicatePath
+        /// An entry's path starts with `/`.
+        case absolutePath
+        /// An entry's path, or a hard link's target, has a `..` component.
+        case parentTraversal
+        /// The tar stream is damaged: a bad header checksum or number, a malformed pax header, or it ends
+        /// in the middle of an entry or without its end-of-archive blocks.
+        case corruptTar
+        /// The bytes are not compressed the way the media type says (e.g. a plain tar labelled gzip).
+        case mediaTypeMismatch
+        /// The gzip stream is damaged: bad data, a wrong CRC or length, or bytes after it that are not gzip.
+        case corruptGzip
+        /// The gzip stream stops before its end: the blob is truncated.
+        case truncatedGzip
+        /// The blob's digest or size differs from its descriptor.
+        case digestMismatch
+    }
+
+    /// What kind of problem.
+    public var kind: Kind
+    /// The tar entry involved, if any.
+    public var path: String?
+    /// What is wrong, for a user.
+    public var message: String
+
+    /// Creates a problem.
+    public init(_ kind: Kind, path: String? = nil, _ message: String) {
+        self.kind = kind
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// What ``LayerScanner`` found in a layer blob.
+public struct LayerReport: Hashable, Sendable {
+    /// The `sha256` of the uncompressed tar stream (the bytes that were decompressed, when damaged).
+    public var diffID: Digest
+    /// The size of the uncompressed tar stream in bytes.
+    public var uncompressedSize: Int64
+    /// The `sha256` of the blob as given (the compressed bytes for a gzip layer).
+    public var blobDigest: Digest
+    /// The size of the blob as given.
+    public var blobSize: Int64
+    /// Every entry's path as stored in the tar (pax and GNU long names applied), in stream order.
+    public var entries: [String]
+    /// The problems found, at most ``LayerScanner/problemLimit``.
+    public var problems: [LayerProblem]
+    /// How many more problems were found but not kept.
+    public var omittedProblemCount: Int
+
+    /// Whether nothing is wrong.
+    public var isValid: Bool { problems.isEmpty }
+}

@@ -1,0 +1,223 @@
+import CZlib
+import StevedoreCore
+
+/// Checks a layer blob pushed to it in chunks: decompresses it (gzip, several members allowed) or takes it
+/// as a plain tar, hashes the tar stream for the diffID, and lists the tar entries and any problems.
+///
+/// Memory stays bounded whatever the layer size: file data is skipped, never held; only the entry paths are
+/// kept. Feed every chunk to ``consume(_:)`` in order, then call ``finish()`` once.
+///
+/// ```swift
+/// let scanner = try LayerScanner(mediaType: descriptor.mediaType)
+/// try await source.readBlob(descriptor) { try scanner.consume($0) }
+/// let report = try scanner.finish()
+/// ```
+public final class LayerScanner {
+    /// How the blob is compressed.
+    public enum Compression: Sendable {
+        case gzip
+        case none
+    }
+
+    /// At most this many problems are kept; the rest are counted in ``LayerReport/omittedProblemCount``.
+    public static let problemLimit = 100
+
+    private enum Mode {
+        /// Holding the first bytes until the format can be told.
+        case sniffing
+        case inflating
+        case plain
+        /// Nothing more is read (not a layer, or the gzip stream is broken).
+        case stopped
+    }
+
+    private static let sniffLength = 512
+    private static let outputSize = 256 << 10
+
+    private let compression: Compression
+    private var mode = Mode.sniffing
+    private var sniffed: [UInt8] = []
+    private var blobHasher = DigestHasher()
+    private var tarHasher = DigestHasher()
+    private var tar = TarEntryScanner(problemLimit: LayerScanner.problemLimit)
+    private var extraProblems: [LayerProblem] = []
+    private var stream: UnsafeMutablePointer<z_stream>?
+    private var memberEnded = false
+    private var isFinished = false
+    private let output: UnsafeMutableRawBufferPointer
+
+    /// A scanner for a blob compressed as `compression` says.
+    public init(compression: Compression) {
+        self.compression = compression
+        self.output = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.outputSize, alignment: 64)
+    }
+
+    /// A scanner for a layer of media type `mediaType` (OCI or Docker, gzip or uncompressed).
+    ///
+    /// - Throws: ``ArchiveError`` `unsupportedMediaType` for other types, e.g. zstd layers.
+    public convenience init(mediaType: MediaType) throws {
+        if mediaType.isGzipLayer {
+            self.init(compression: .gzip)
+        } else if mediaType.isUncompressedLayer {
+            self.init(compression: .none)
+        } else {
+            throw ArchiveError(.unsupportedMediaType, "layers of type \(mediaType) cannot be read; gzip and uncompressed tar layers can")
+        }
+    }
+
+    deinit {
+        if let stream {
+            inflateEnd(stream)
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+        }
+        output.deallocate()
+    }
+
+    /// Takes the next chunk of the blob.
+    ///
+    /// - Throws: ``ArchiveError`` `compressionFailure` when zlib cannot start or runs out of memory, or
+    ///   `invalidOptions` when called after ``finish()``. Problems in the data are reported, not thrown.
+    public func consume(_ chunk: UnsafeRawBufferPointer) throws {
+        guard !isFinished else {
+            throw ArchiveError(.invalidOptions, "LayerScanner.consume was called after finish; make a new scanner for each blob")
+        }
+        blobHasher.update(chunk)
+        switch mode {
+        case .sniffing:
+            sniffed.append(contentsOf: chunk)
+            if sniffed.count >= Self.sniffLength { try decideFormat() }
+        case .inflating:
+            try inflate(chunk)
+        case .plain:
+            deliver(chunk)
+        case .stopped:
+            break
+        }
+    }
+
+    /// Ends the blob and returns what was found.
+    public func finish() throws -> LayerReport {
+        guard !isFinished else {
+            throw ArchiveError(.invalidOptions, "LayerScanner.finish was called twice; make a new scanner for each blob")
+        }
+        if case .sniffing = mode { try decideFormat() }
+        isFinished = true
+        switch mode {
+        case .inflating where !memberEnded:
+            extraProblems.append(LayerProblem(.truncatedGzip, "the gzip stream stops before its end after \(blobHasher.count) bytes: the blob is truncated"))
+        case .inflating, .plain:
+            tar.finish()
+        case .sniffing, .stopped:
+            break
+        }
+        var problems = extraProblems + tar.problems
+        var omitted = tar.omittedProblemCount
+        if problems.count > Self.problemLimit {
+            omitted += problems.count - Self.problemLimit
+            problems.removeLast(problems.count - Self.problemLimit)
+        }
+        return LayerReport(
+            diffID: tarHasher.finalize(),
+            uncompressedSize: tarHasher.count,
+            blobDigest: blobHasher.finalize(),
+            blobSize: blobHasher.count,
+            entries: tar.entries,
+            problems: problems,
+            omittedProblemCount: omitted
+        )
+    }
+
+    private func decideFormat() throws {
+        let head = sniffed
+        sniffed = []
+        let isGzip = head.count >= 2 && head[0] == 0x1f && head[1] == 0x8b
+        let isTar = head.count >= 263 && head[257..<262].elementsEqual("ustar".utf8)
+        switch (compression, isGzip) {
+        case (.gzip, true):
+            try startInflating()
+            try head.withUnsafeBytes { try inflate($0) }
+        case (.gzip, false):
+            if isTar {
+                extraProblems.append(LayerProblem(.mediaTypeMismatch, "the layer is labelled gzip but is a plain tar; label it application/vnd.oci.image.layer.v1.tar or compress it with gzip"))
+                mode = .plain
+                head.withUnsafeBytes { deliver($0) }
+            } else {
+                extraProblems.append(LayerProblem(.mediaTypeMismatch, "the layer is labelled gzip but does not start with the gzip magic bytes 1f 8b, nor is it a tar"))
+                mode = .stopped
+            }
+        case (.none, true):
+            extraProblems.append(LayerProblem(.mediaTypeMismatch, "the layer is labelled as an uncompressed tar but is gzip; label it application/vnd.oci.image.layer.v1.tar+gzip"))
+            mode = .stopped
+        case (.none, false):
+            mode = .plain
+            head.withUnsafeBytes { deliver($0) }
+        }
+    }
+
+    private func startInflating() throws {
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        let status = inflateInit2_(stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else {
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+            throw ArchiveError(.compressionFailure, "zlib could not start a decompressor (inflateInit2 returned \(status))")
+        }
+        self.stream = stream
+        mode = .inflating
+    }
+
+    private func inflate(_ chunk: UnsafeRawBufferPointer) throws {
+        guard let stream, let outputBase = output.baseAddress, chunk.count > 0 else { return }
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: chunk.baseAddress?.assumingMemoryBound(to: Bytef.self))
+        stream.pointee.avail_in = uInt(chunk.count)
+        // Every round consumes input or fills the output buffer (deflate expands at most 1032 times); the
+        // bound only guards against a zlib bug.
+        let maxRounds = chunk.count + 1032 * chunk.count / Self.outputSize + 16
+        for _ in 0..<maxRounds {
+            guard stream.pointee.avail_in > 0 else { return }
+            var startsNewMember = false
+            if memberEnded {
+                // Another gzip member follows.
+                guard inflateReset(stream) == Z_OK else {
+                    throw ArchiveError(.compressionFailure, "zlib could not reset the decompressor")
+                }
+                memberEnded = false
+                startsNewMember = true
+            }
+            stream.pointee.next_out = outputBase.assumingMemoryBound(to: Bytef.self)
+            stream.pointee.avail_out = uInt(Self.outputSize)
+            let status = CZlib.inflate(stream, Z_NO_FLUSH)
+            let produced = Self.outputSize - Int(stream.pointee.avail_out)
+            if produced > 0 { deliver(UnsafeRawBufferPointer(start: outputBase, count: produced)) }
+            switch status {
+            case Z_OK:
+                continue
+            case Z_STREAM_END:
+                memberEnded = true
+            case Z_BUF_ERROR:
+                return
+            case Z_MEM_ERROR:
+                throw ArchiveError(.compressionFailure, "zlib ran out of memory while decompressing the layer")
+            default:
+                let reason = stream.pointee.msg.map { String(cString: $0) } ?? "status \(status)"
+                let offset = blobHasher.count - Int64(stream.pointee.avail_in)
+                let message = startsNewMember
+                    ? "the bytes after the gzip stream, near offset \(offset), are not gzip (\(reason))"
+                    : "the gzip stream is corrupt near offset \(offset): \(reason)"
+                extraProblems.append(LayerProblem(.corruptGzip, message))
+                memberEnded = true
+                mode = .stopped
+                return
+            }
+        }
+        guard stream.pointee.avail_in > 0 else { return }
+        throw ArchiveError(.compressionFailure, "zlib made no progress decompressing the layer")
+    }
+
+    private func deliver(_ bytes: UnsafeRawBufferPointer) {
+        tarHasher.update(bytes)
+        tar.consume(bytes)
+    }
+}

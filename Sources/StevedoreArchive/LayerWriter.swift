@@ -1,0 +1,87 @@
+import Foundation
+import StevedoreCore
+
+/// Writes a ``FileTree`` as a reproducible gzip-compressed tar layer into a ``BlobSink``.
+///
+/// The same tree and options give the same bytes on any machine, with any thread count: entries are sorted,
+/// every entry gets the same modification time and only the metadata in ``FileTreeEntry``, and compression
+/// is cut into fixed blocks (see ``LayerOptions``). The tar stream is hashed for the diffID and compressed in
+/// the same single pass; the compressed bytes go straight into the sink. Memory stays at a few blocks per
+/// thread whatever the size of the layer.
+public struct LayerWriter: Sendable {
+    /// How layers are built.
+    public var options: LayerOptions
+
+    /// Creates a writer.
+    public init(options: LayerOptions = LayerOptions()) {
+        self.options = options
+    }
+
+    /// Writes `tree` as a `tar+gzip` layer into `sink` and commits the blob.
+    ///
+    /// The blocking tar and zlib work runs on threads of its own, not on Swift's cooperative pool. On any
+    /// error, or when the task is cancelled, the blob is aborted and nothing is committed.
+    ///
+    /// - Throws: ``ArchiveError`` (unreadable file, a file changing size while read, a libarchive or zlib
+    ///   failure, a bad hard link, options out of range), or the sink's own error.
+    public func write(_ tree: FileTree, to sink: any BlobSink) async throws -> WrittenLayer {
+        try options.validate()
+        let entries = try tree.validatedEntries()
+        let options = self.options
+        let cancellation = CancellationFlag()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<WrittenLayer, any Error>) in
+                let thread = Thread {
+                    continuation.resume(with: Result {
+                        try Self.writeBlocking(entries, options: options, sink: sink, cancellation: cancellation)
+                    })
+                }
+                thread.name = "stevedore-tar"
+                thread.start()
+            }
+        } onCancel: {
+            cancellation.cancel()
+        }
+    }
+
+    private static func writeBlocking(
+        _ entries: [FileTreeEntry], options: LayerOptions, sink: any BlobSink, cancellation: CancellationFlag
+    ) throws -> WrittenLayer {
+        if cancellation.isCancelled { throw cancelled }
+        let blob = try sink.makeBlobWriter()
+        let compressor = ParallelGzipCompressor(
+            level: options.compressionLevel, threads: options.threads, blockSize: options.blockSize,
+            output: { try blob.write($0) }
+        )
+        do {
+            var hasher = DigestHasher()
+            let tar = try TarStreamWriter(modificationTime: options.modificationTime) { bytes in
+                if cancellation.isCancelled { throw cancelled }
+                hasher.update(bytes)
+                try compressor.append(bytes)
+            }
+            for entry in entries {
+                if cancellation.isCancelled { throw cancelled }
+                try tar.write(entry)
+            }
+            try tar.finish()
+            try compressor.finish()
+            let diffID = hasher.finalize()
+            let uncompressedSize = hasher.count
+            let (digest, size) = try blob.commit(expected: nil)
+            return WrittenLayer(
+                descriptor: Descriptor(mediaType: .ociLayerGzip, digest: digest, size: size),
+                diffID: diffID,
+                uncompressedSize: uncompressedSize
+            )
+        } catch {
+            compressor.abandon()
+            blob.abort()
+            throw error
+        }
+    }
+
+    private static var cancelled: ArchiveError {
+        ArchiveError(.cancelled, "writing the layer was cancelled")
+    }
+}
