@@ -231,54 +231,48 @@ final class RegistryTransport: Sendable {
     private func ping(_ registry: String, deadline: OperationDeadline) async throws -> RegistrySessions.Session {
         do {
             return try await ping(base: "https://\(registry)", registry: registry, deadline: deadline)
-        } catch let error as RegistryError where configuration.allowsPlainHTTP(registry) && (error.code == .tlsFailure || error.code == .connectionFailed || error.code == .retriesExhausted) {
-            if let session = try? await ping(base: "http://\(registry)", registry: registry, deadline: deadline) {
+        } catch let secureError as RegistryError where configuration.allowsPlainHTTP(registry) && (secureError.code == .tlsFailure || secureError.code == .connectionFailed) {
+            do {
+                let session = try await ping(base: "http://\(registry)", registry: registry, deadline: deadline)
                 logger.debug("plain HTTP", metadata: ["registry": "\(registry)"])
                 return session
+            } catch let plainError as RegistryError where plainError.code == .invalidResponse || plainError.code == .connectionFailed {
+                // Nothing usable speaks plain HTTP there either: the HTTPS error says more.
+                throw secureError
             }
-            throw error
         }
     }
 
     private func ping(base: String, registry: String, deadline: OperationDeadline) async throws -> RegistrySessions.Session {
-        let secure = base.hasPrefix("https:")
-        let policy = secure && configuration.allowsPlainHTTP(registry) ? 2 : configuration.retryPolicy.maximumAttempts
-        var attempt = 0
-        while true {
-            attempt += 1
+        let fallsBack = base.hasPrefix("https:") && configuration.allowsPlainHTTP(registry)
+        return try await withRetries("GET /v2/", registry: registry, deadline: deadline) {
             var request = HTTPClientRequest(url: "\(base)/v2/")
             request.method = .GET
+            let response: HTTPClientResponse
             do {
-                let response = try await http.execute(request, deadline: deadline.nioDeadline, logger: nil)
-                let status = response.status.code
-                let challenges = response.headers["WWW-Authenticate"].flatMap(AuthenticationChallenge.parse)
-                await Self.drain(response)
-                switch status {
-                case 200..<300:
-                    return RegistrySessions.Session(baseURL: base, challenge: nil)
-                case 401:
-                    let challenge = challenges.first(where: { $0.scheme == "bearer" }) ?? challenges.first(where: { $0.scheme == "basic" })
-                    guard let challenge else {
-                        throw RegistryError(.invalidResponse, "\(registry) answered GET /v2/ with 401 but no Basic or Bearer challenge it supports")
-                    }
-                    return RegistrySessions.Session(baseURL: base, challenge: challenge)
-                case let code where RetryPolicy.retryableStatuses.contains(code) && attempt < policy
-                    && configuration.retryPolicy.delay(afterAttempt: attempt) < deadline.remaining:
-                    try await Task.sleep(for: .milliseconds(Int64(configuration.retryPolicy.delay(afterAttempt: attempt) * 1000)))
-                    continue
-                default:
-                    throw RegistryError(.invalidResponse, "\(base) is not a registry: GET /v2/ answered \(Self.statusText(response.status))")
-                }
-            } catch let error as RegistryError {
-                throw error
+                response = try await http.execute(request, deadline: deadline.nioDeadline, logger: nil)
             } catch {
                 let classified = classify(error, request: RegistryRequest(method: .GET, registry: registry, target: "/v2/", scopes: [], accepted: []), deadline: deadline)
-                if let registryError = classified as? RegistryError { throw registryError }
-                if attempt < policy, deadline.remaining > 1 {
-                    try await Task.sleep(for: .milliseconds(Int64(configuration.retryPolicy.delay(afterAttempt: attempt) * 1000)))
-                    continue
+                if let failure = classified as? TransientFailure, fallsBack {
+                    throw RegistryError(.connectionFailed, "cannot reach \(registry) over HTTPS: \(failure.lastAnswer)")
                 }
-                throw RegistryError(.connectionFailed, "cannot reach \(registry) at \(base): \(Self.describe(error))")
+                throw classified
+            }
+            let status = response.status.code
+            let challenges = response.headers["WWW-Authenticate"].flatMap(AuthenticationChallenge.parse)
+            await Self.drain(response)
+            switch status {
+            case 200..<300:
+                return RegistrySessions.Session(baseURL: base, challenge: nil)
+            case 401:
+                guard let challenge = challenges.first(where: { $0.scheme == "bearer" }) ?? challenges.first(where: { $0.scheme == "basic" }) else {
+                    throw RegistryError(.invalidResponse, "\(registry) answered GET /v2/ with 401 but no Basic or Bearer challenge")
+                }
+                return RegistrySessions.Session(baseURL: base, challenge: challenge)
+            case let code where RetryPolicy.retryableStatuses.contains(code):
+                throw TransientFailure(lastAnswer: Self.statusText(response.status), retryAfter: response.headers.first(name: "Retry-After").flatMap(Self.parseRetryAfter))
+            default:
+                throw RegistryError(.invalidResponse, "\(base) is not a registry: GET /v2/ answered \(Self.statusText(response.status))")
             }
         }
     }
@@ -307,7 +301,7 @@ final class RegistryTransport: Sendable {
     }
 
     /// Asks the challenge's realm for a token with one `scope=` per scope, sending the credential as Basic.
-    private func fetchToken(registry: String, challenge: AuthenticationChallenge, scopes: [String], credential: Credential?, deadline: OperationDeadline) async throws -> (token: String, lifetime: Double) {
+    func fetchToken(registry: String, challenge: AuthenticationChallenge, scopes: [String], credential: Credential?, deadline: OperationDeadline) async throws -> (token: String, lifetime: Double) {
         guard let realm = challenge.realm, var components = URLComponents(string: realm), let scheme = components.scheme?.lowercased(), let host = components.host else {
             throw RegistryError(.invalidResponse, "\(registry) sent a Bearer challenge without a usable realm")
         }
