@@ -63,7 +63,7 @@ public final class RegistryClient: Sendable {
         do {
             response = try await transport.exchange(request, deadline: deadline, limit: 4 << 20)
         } catch let error as RegistryError where error.code == .manifestNotFound {
-            if try await !repositoryExists(reference, deadline: deadline) {
+            if !(try await repositoryExists(reference, deadline: deadline)) {
                 throw RegistryError(.repositoryNotFound, "repository \(reference.repository) does not exist on \(reference.registry) (looking for \(reference))")
             }
             let what = reference.digest.map { "digest \($0)" } ?? "tag '\(reference.tag ?? "latest")'"

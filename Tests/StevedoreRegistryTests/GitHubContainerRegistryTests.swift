@@ -13,11 +13,10 @@ struct GitHubContainerRegistryTests {
 
     @Test("a repository path with capitals is refused with its lowercase form")
     func capitals() {
-        #expect {
+        let error = #expect(throws: ImageModelError.self) {
             try ImageReference(parsing: "ghcr.io/Octo/App:v1")
-        } throws: { error in
-            (error as? ImageModelError)?.message.contains("ghcr.io/octo/app:v1") == true
         }
+        #expect(error?.message.contains("ghcr.io/octo/app:v1") == true)
     }
 
     @Test("the denied explanation names the workflow permission and the package's Actions access")

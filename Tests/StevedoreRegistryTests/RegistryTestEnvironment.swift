@@ -106,7 +106,7 @@ final class RegistryTestEnvironment: @unchecked Sendable {
         }
         let command = arguments.first ?? "inspect"
         return try ProcessRunner.run(
-            ["skopeo", "--policy", policy, "--registries.d", directory.appending("registries.d"), command] + arguments.dropFirst(),
+            ["skopeo", "--policy", policy, command] + arguments.dropFirst(),
             environment: ["HOME": directory.appending("home"), "REGISTRY_AUTH_FILE": directory.appending("skopeo-auth.json")],
             timeout: 300
         )
