@@ -1,9 +1,11 @@
 import Foundation
 import StevedoreArchive
+import StevedoreAuth
 import StevedoreBuild
 import StevedoreCore
 import StevedoreELF
 import StevedoreLayout
+import StevedoreRegistry
 import StevedoreTarball
 
 /// An engine error as the CLI reports it: a one-line message and a sysexits-style exit code.
@@ -43,6 +45,10 @@ struct CommandFailure {
             self.init(message: error.message, exitCode: 74)
         case let error as OutputError:
             self.init(message: error.message, exitCode: 73)
+        case let error as RegistryError:
+            self.init(message: error.message, exitCode: 1)
+        case let error as CredentialError:
+            self.init(message: error.message, exitCode: 1)
         case let error as VerificationFailed:
             self.init(message: error.message, exitCode: 1)
         default:
