@@ -6,7 +6,8 @@ import StevedoreCore
 
 /// A client of the OCI distribution API: pulls images into a blob store, pushes images from a blob source,
 /// checks tags. One client keeps connections, the plain-HTTP decision and tokens for every registry it
-/// talks to; call ``shutdown()`` when done.
+/// talks to. Call ``shutdown()`` when done; a client released without it closes its connections in the
+/// background.
 public final class RegistryClient: Sendable {
     /// How the client reaches registries.
     public let configuration: RegistryConfiguration

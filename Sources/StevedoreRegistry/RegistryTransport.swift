@@ -102,6 +102,11 @@ final class RegistryTransport: Sendable {
         try await http.shutdown()
     }
 
+    deinit {
+        // A client dropped without shutdown() still releases its connections (a second shutdown is harmless).
+        http.shutdown(queue: .global()) { _ in }
+    }
+
     var logger: Logger { configuration.logger }
 
     // MARK: Sending
