@@ -62,9 +62,10 @@ struct ImagePluginDriver {
                                         `latest` on the default branch; a dirty work tree gets `<sha>-dirty`.
               --default-branch NAME     The branch that also gets `latest` (default: the GitHub event's default
                                         branch, else origin/HEAD, else main or master).
-              --ca-file FILE, --insecure-registry HOST:PORT, --username U --password-stdin
-                                        Registry access; without them credentials come from GITHUB_TOKEN (ghcr.io),
-                                        the environment or docker/podman configuration.
+              --ca-file FILE, --insecure-registry HOST:PORT
+                                        Registry access. Credentials come from STEVEDORE_REGISTRY_USERNAME and
+                                        STEVEDORE_REGISTRY_PASSWORD, GITHUB_TOKEN (ghcr.io), docker/podman
+                                        configuration or ~/.netrc (a plugin cannot read a password from stdin).
               --deploy                  Then run `stevedore deploy kamal --tag <tag>`.
             OUTPUTS
               .build/stevedore/pushed-image holds REF@sha256:…; under GitHub Actions the step outputs image, digest,

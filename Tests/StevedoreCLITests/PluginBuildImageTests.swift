@@ -39,7 +39,7 @@ extension PluginTests {
 
             // podman runs it; /up answers 200 and / serves the bundled page.
             let podman = try PluginPodman()
-            let port = try PluginTestRegistry.freePort()
+            let port = try BackgroundProcess.freePort()
             let run = try podman.run(["run", "-d", "--network=host", "-e", "PORT=\(port)", "oci:\(layout):latest"])
             try #require(run.status == 0, "podman run failed:\n\(run.output)")
             let container = run.stdout.split(separator: "\n").last.map(String.init) ?? ""

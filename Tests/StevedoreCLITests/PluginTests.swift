@@ -110,58 +110,50 @@ struct TestFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// A plain-HTTP `docker-registry` on 127.0.0.1 for push tests, stopped by ``stop()``.
-final class PluginTestRegistry: @unchecked Sendable {
-    let port: Int
-    let process: Process
+/// A test registry on 127.0.0.1 for push tests: plain, or TLS with token authentication.
+struct PluginTestRegistry {
+    static let user = "pusher"
+    static let password = "pusher-secret"
+
     let directory: TemporaryDirectory
+    let certificates: RegistryCertificates?
+    let tokenServer: RegistryTokenServer?
+    let server: RegistryServer
 
-    var host: String { "127.0.0.1:\(port)" }
+    var host: String { server.address }
 
-    init() throws {
+    /// Starts a registry; with `tokenAuthentication`, TLS with a fresh CA and a token server that lets
+    /// ``user`` push.
+    init(tokenAuthentication: Bool) throws {
         directory = try TemporaryDirectory("plugin-registry")
-        port = try Self.freePort()
-        let config = try directory.write("config.yml", """
-            version: 0.1
-            log:
-              level: warn
-            storage:
-              filesystem:
-                rootdirectory: \(directory.appending("data"))
-              delete:
-                enabled: true
-            http:
-              addr: 127.0.0.1:\(port)
-            """)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["docker-registry", "serve", config]
-        let log = FileHandle(forWritingAtPath: try directory.write("registry.log", "")) ?? FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        for _ in 0..<200 {
-            if (try? ProcessRunner.run(["curl", "-fsS", "-o", "/dev/null", "http://\(host)/v2/"], timeout: 5).status) == 0 { return }
-            usleep(100_000)
+        if tokenAuthentication {
+            let certificates = try RegistryCertificates(directory: directory.appending("certs"))
+            let tokenServer = try RegistryTokenServer(
+                directory: directory.appending("token"), certificates: certificates,
+                users: [Self.user: (Self.password, ["pull", "push"])])
+            self.certificates = certificates
+            self.tokenServer = tokenServer
+            server = try RegistryServer(directory: directory.appending("registry"), authentication: .token(tokenServer), certificates: certificates)
+        } else {
+            certificates = nil
+            tokenServer = nil
+            server = try RegistryServer(directory: directory.appending("registry"), authentication: .none, certificates: nil)
         }
-        stop()
-        throw TestFailure("docker-registry did not answer on \(host) within 20 s")
+    }
+
+    /// The variables through which the engine finds the credentials (the plugins cannot pass standard input on).
+    var credentialEnvironment: [String: String?] {
+        tokenServer == nil ? [:] : ["STEVEDORE_REGISTRY_USERNAME": Self.user, "STEVEDORE_REGISTRY_PASSWORD": Self.password]
+    }
+
+    /// skopeo's options to reach this registry.
+    var skopeoArguments: [String] {
+        guard let certificates else { return ["--tls-verify=false"] }
+        return ["--cert-dir", certificates.skopeoCertDirectory, "--creds", "\(Self.user):\(Self.password)"]
     }
 
     func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
-    }
-
-    deinit { stop() }
-
-    /// A TCP port nobody listens on now.
-    static func freePort() throws -> Int {
-        let result = try ProcessRunner.run(["python3", "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"])
-        guard let port = Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw TestFailure("could not find a free port: \(result.output)")
-        }
-        return port
+        server.stop()
+        tokenServer?.stop()
     }
 }
