@@ -48,12 +48,13 @@ public struct GitHubActionsOutput: Sendable {
         }
     }
 
-    /// Writes `REF@digest` and a newline to `path` (replacing it), creating parent directories.
+    /// Writes `REGISTRY/PATH:TAG@sha256:…` (the first tag) and a newline to `path` (replacing it), creating parent
+    /// directories; `stevedore deploy kamal` reads it back.
     public static func writePinnedReference(_ image: PublishedImage, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data((image.pinnedReference + "\n").utf8).write(to: url, options: .atomic)
+            try Data((image.taggedPinnedReference + "\n").utf8).write(to: url, options: .atomic)
         } catch {
             throw PublishError(.outputFailed, "Could not write the pushed reference to \(path): \(error.localizedDescription)")
         }

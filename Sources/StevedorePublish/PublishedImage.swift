@@ -21,4 +21,11 @@ public struct PublishedImage: Hashable, Sendable {
 
     /// `REGISTRY/PATH@sha256:…`: the reference that always names exactly this image.
     public var pinnedReference: String { "\(repository)@\(digest)" }
+
+    /// `REGISTRY/PATH:TAG@sha256:…` with the first tag: what the pushed-image file holds, and what
+    /// `stevedore deploy kamal` reads back.
+    public var taggedPinnedReference: String {
+        guard let tag = tags.first else { return pinnedReference }
+        return "\(repository):\(tag)@\(digest)"
+    }
 }

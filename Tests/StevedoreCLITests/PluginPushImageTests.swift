@@ -36,8 +36,8 @@ extension PluginTests {
             #expect(keys["tags"] == "\(commit),latest")
             #expect(try String(contentsOfFile: summary, encoding: .utf8).contains("| Digest | `\(digest)` |"))
             let pinned = try String(contentsOfFile: package + "/.build/stevedore/pushed-image", encoding: .utf8)
-            #expect(pinned == "\(repository)@\(digest)\n")
-            #expect(first.stdout.contains("\(repository)@\(digest)") || first.output.contains("\(repository)@\(digest)"))
+            #expect(pinned == "\(repository):\(commit)@\(digest)\n")
+            #expect(first.output.contains("\(repository):\(commit)@\(digest)"), "\(first.output)")
 
             // The registry has both tags, the labels and the same digest under each.
             let tags = try PluginFixture.json(try ProcessRunner.run(["skopeo", "list-tags"] + registry.skopeoArguments + ["docker://\(repository)"]))

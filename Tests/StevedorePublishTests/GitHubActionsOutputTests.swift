@@ -48,6 +48,6 @@ import Testing
         let directory = try TemporaryDirectory("publish-pinned")
         let file = directory.appending(".build/stevedore/pushed-image")
         try GitHubActionsOutput.writePinnedReference(Self.image, to: file)
-        #expect(try String(contentsOfFile: file, encoding: .utf8) == "ghcr.io/acme/hello@\(Self.image.digest)\n")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "ghcr.io/acme/hello:0123456789abcdef0123456789abcdef01234567@\(Self.image.digest)\n")
     }
 }

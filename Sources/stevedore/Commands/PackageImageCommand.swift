@@ -120,10 +120,10 @@ struct PackageImageCommand: ParsableCommand {
         try GitHubActionsOutput.writePinnedReference(published, to: pushedImageFile ?? request.pushedImageFile)
         try GitHubActionsOutput(environment: environment).write(published)
         print("Pushed \(destination.repository) tags \(destination.tags.joined(separator: ", "))")
-        print(published.pinnedReference)
+        print(published.taggedPinnedReference)
 
         if deploy, let first = destination.tags.first {
-            try engine.run(["deploy", "kamal", "--tag", first])
+            try engine.run(["deploy", "kamal", "--package-path", packageDirectory, "--tag", first])
         }
     }
 }
