@@ -1,0 +1,44 @@
+import Foundation
+import PackagePlugin
+
+/// `swift package init-github-actions`: runs `stevedore init github-actions` for this package, which writes
+/// `.github/workflows/deploy.yml` (build and push the image to ghcr.io on each push to main).
+@main
+struct InitGitHubActionsPlugin: CommandPlugin {
+    func performCommand(context: PluginContext, arguments: [String]) async throws {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print("""
+                OVERVIEW: Write .github/workflows/deploy.yml, which builds and pushes this package's image to ghcr.io.
+
+                USAGE: swift package --allow-writing-to-package-directory init-github-actions [--product NAME] [--branch B] [--force]
+
+                PERMISSIONS: grant writing with --allow-writing-to-package-directory (or --disable-sandbox).
+                """)
+            return
+        }
+        var extractor = ArgumentExtractor(arguments)
+        var toolArguments = ["init", "github-actions", "--package-dir", context.package.directoryURL.path]
+        let products = extractor.extractOption(named: "product")
+        if let product = products.first {
+            toolArguments += ["--product", product]
+        } else {
+            let executables = context.package.products.compactMap { $0 as? ExecutableProduct }.map(\.name)
+            if executables.count == 1 { toolArguments += ["--product", executables[0]] }
+        }
+        toolArguments += extractor.remainingArguments
+        let process = Process()
+        process.executableURL = try context.tool(named: "stevedore").url
+        process.arguments = toolArguments
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            throw InitGitHubActionsPluginError(status: process.terminationStatus)
+        }
+    }
+}
+
+/// `stevedore init github-actions` failed; its own message was printed above.
+struct InitGitHubActionsPluginError: Error, CustomStringConvertible {
+    let status: Int32
+    var description: String { "stevedore init github-actions failed (exit status \(status)); see the message above." }
+}
