@@ -123,6 +123,6 @@ public struct ImageVerifier: Sendable {
     }
 
     static func describe(_ error: any Error) -> String {
-        (error as? CustomStringConvertible)?.description ?? "\(error)"
+        String(describing: error)
     }
 }
