@@ -172,6 +172,53 @@ import Testing
         #expect(error?.code == .invalidOptions)
     }
 
+    @Test func cancellingStopsTheWorkAndCommitsNothing() async throws {
+        try LayerFixtures.shell("truncate -s 2G '\(scratch.appending("big"))'")
+        var tree = FileTree()
+        try tree.addFile("big", hostPath: scratch.appending("big"))
+        let store = try FileBlobSink(directory: scratch.appending("blobs"))
+        let task = Task { try await LayerWriter(options: LayerOptions(threads: 2)).write(tree, to: store) }
+        try await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        let error = await #expect(throws: ArchiveError.self) { try await task.value }
+        #expect(error?.code == .cancelled)
+        #expect(try store.storedFiles() == [])
+    }
+
+    /// A sink whose writes fail after `limit` bytes, recording whether the blob was aborted.
+    final class FailingSink: BlobSink, @unchecked Sendable {
+        final class Writer: BlobWriter {
+            let sink: FailingSink
+            var written = 0
+            init(sink: FailingSink) { self.sink = sink }
+            func write(_ bytes: UnsafeRawBufferPointer) throws {
+                written += bytes.count
+                if written > sink.limit { throw ImageModelError(.sizeMismatch, "disk full") }
+            }
+            func commit(expected: (digest: Digest, size: Int64)?) throws -> (digest: Digest, size: Int64) {
+                sink.committed = true
+                return (Digest.sha256(of: []), Int64(written))
+            }
+            func abort() { sink.aborted = true }
+        }
+        let limit: Int
+        var aborted = false
+        var committed = false
+        init(limit: Int) { self.limit = limit }
+        func makeBlobWriter() throws -> any BlobWriter { Writer(sink: self) }
+    }
+
+    @Test func sinkFailureAbortsTheBlob() async throws {
+        var tree = FileTree()
+        try tree.addFile("random", contents: LayerFixtures.bytes(count: 4_000_000, seed: 1))
+        let sink = FailingSink(limit: 1_000_000)
+        let error = await #expect(throws: ArchiveError.self) { try await LayerWriter().write(tree, to: sink) }
+        #expect(error?.code == .sinkFailure)
+        #expect(error?.message.contains("disk full") == true)
+        #expect(sink.aborted)
+        #expect(!sink.committed)
+    }
+
     @Test func emptyTreeIsAValidLayer() async throws {
         let (layer, store) = try await LayerFixtures.write(FileTree(), in: scratch)
         #expect(layer.uncompressedSize == 1024)
