@@ -56,7 +56,7 @@ let package = Package(
         // docker-archive (docker save / docker load) tarballs.
         .target(
             name: "StevedoreTarball",
-            dependencies: ["StevedoreCore", "StevedoreArchive"]
+            dependencies: ["StevedoreCore", "CArchive"]
         ),
         // ELF reading and shared-library closure.
         .target(name: "StevedoreELF"),

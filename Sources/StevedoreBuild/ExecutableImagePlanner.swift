@@ -1,0 +1,100 @@
+import Foundation
+import StevedoreArchive
+import StevedoreCore
+import StevedoreELF
+
+/// Turns an ELF executable (and optional resources) into the layers of a self-contained image.
+///
+/// The layers are ordered from the least to the most often changed, so that a rebuild after a code
+/// change re-uses the first ones byte for byte:
+/// 1. the shared libraries the executable needs (read from its dynamic section, never by running it) and
+///    the system files (``SystemFiles``) — only when the image is self-contained;
+/// 2. the `--add` resources, when there are any;
+/// 3. the executable, at `/usr/local/bin/NAME`.
+public struct ExecutableImagePlanner: Sendable {
+    /// The executable on the host.
+    public var executablePath: String
+    /// Resources to copy in.
+    public var additions: [Addition]
+    /// Whether to add the runtime libraries and system files (true for `--from scratch`).
+    public var selfContained: Bool
+    /// The platform the user asked for, checked against the executable's.
+    public var requestedPlatform: Platform?
+    /// Where the executable goes inside the image.
+    public var installDirectory = "/usr/local/bin"
+    /// The loader configuration used to find libraries (the host's by default).
+    public var systemFiles = SystemFiles()
+
+    public init(executablePath: String, additions: [Addition], selfContained: Bool, requestedPlatform: Platform?) {
+        self.executablePath = executablePath
+        self.additions = additions
+        self.selfContained = selfContained
+        self.requestedPlatform = requestedPlatform
+    }
+
+    /// The executable's path inside the image.
+    public var imageExecutablePath: String {
+        "\(installDirectory)/\((executablePath as NSString).lastPathComponent)"
+    }
+
+    /// Reads the executable, finds its libraries and returns the recipe's layers and platform.
+    ///
+    /// - Throws: ``BuildError`` `missingInput` or `platformMismatch`, ``StevedoreELF/ELFError`` for a non-ELF file
+    ///   or a missing library, ``StevedoreArchive/ArchiveError`` for unreadable files.
+    public func plan(settings: ImageSettings, creationTime: Int64) throws -> ImageRecipe {
+        guard FileManager.default.fileExists(atPath: executablePath) else {
+            throw BuildError(.missingInput, "--executable '\(executablePath)' does not exist")
+        }
+        guard FileManager.default.isReadableFile(atPath: executablePath) else {
+            throw BuildError(.missingInput, "--executable '\(executablePath)' is not readable")
+        }
+        let elf = try ELFFile(path: executablePath)
+        guard let elfPlatform = elf.platform else {
+            throw BuildError(.platformMismatch, "--executable '\(executablePath)' is an ELF file for \(elf.machine), which has no OCI platform name")
+        }
+        var platform = Platform(os: elfPlatform.os, architecture: elfPlatform.architecture, variant: elfPlatform.variant)
+        if let requestedPlatform {
+            guard requestedPlatform.matches(platform) else {
+                throw BuildError(.platformMismatch, "--platform \(requestedPlatform) does not match the executable '\(executablePath)', which is built for \(platform); build it for \(requestedPlatform) or drop --platform")
+            }
+            platform = requestedPlatform.normalized
+        }
+
+        var layers: [ImageRecipe.Layer] = []
+        var environment: [EnvironmentVariable] = [EnvironmentVariable(name: "PATH", value: SystemFiles.path)]
+        if selfContained {
+            let closure = try SharedLibraryResolver().resolve(executable: elf, imagePath: imageExecutablePath)
+            var tree = FileTree()
+            for file in closure.files {
+                try tree.addFile(file.imagePath, hostPath: file.hostPath, mode: 0o755)
+            }
+            for link in closure.symlinks {
+                try tree.addSymbolicLink(link.path, target: link.target)
+            }
+            try systemFiles.add(to: &tree)
+            let libraryCount = closure.files.count
+            layers.append(.init(tree: tree, createdBy: "stevedore: \(libraryCount) runtime librar\(libraryCount == 1 ? "y" : "ies") and system files"))
+            let extraDirectories = closure.loaderConfigurationDirectories
+            if !extraDirectories.isEmpty {
+                environment.append(EnvironmentVariable(name: "LD_LIBRARY_PATH", value: extraDirectories.joined(separator: ":")))
+            }
+        }
+        if !additions.isEmpty {
+            var tree = FileTree()
+            for addition in additions { try addition.add(to: &tree) }
+            layers.append(.init(tree: tree, createdBy: "stevedore: add " + additions.map(\.destination).joined(separator: " ")))
+        }
+        var executableTree = FileTree()
+        try executableTree.addFile(imageExecutablePath, hostPath: executablePath, mode: 0o755)
+        layers.append(.init(tree: executableTree, createdBy: "stevedore: executable \(imageExecutablePath)"))
+
+        var settings = settings
+        if settings.entrypoint == nil { settings.entrypoint = [imageExecutablePath] }
+        var recipe = ImageRecipe(platform: platform, layers: layers, settings: settings, creationTime: creationTime)
+        if selfContained {
+            recipe.defaultEnvironment = environment
+            recipe.defaultUser = SystemFiles.user
+        }
+        return recipe
+    }
+}

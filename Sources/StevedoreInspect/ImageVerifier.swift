@@ -1,0 +1,128 @@
+import Foundation
+import StevedoreArchive
+import StevedoreCore
+
+/// Checks an image end to end: every descriptor's digest, size and media type, the configuration's
+/// `diff_ids` against the decompressed layers, and each layer's tar for duplicate, absolute or `..` paths.
+///
+/// Every problem found is reported, each naming the blob and what is wrong; layers are streamed, so memory
+/// stays bounded whatever their size.
+public struct ImageVerifier: Sendable {
+    /// One thing wrong with an image.
+    public struct Problem: Hashable, Sendable, CustomStringConvertible {
+        /// The blob concerned (manifest, configuration or layer).
+        public var digest: Digest?
+        public var message: String
+
+        public var description: String {
+            digest.map { "\($0): \(message)" } ?? message
+        }
+    }
+
+    /// What was checked and what was wrong.
+    public struct Report: Sendable {
+        public var checkedManifests: [Digest] = []
+        public var checkedLayers = 0
+        public var problems: [Problem] = []
+        public var isValid: Bool { problems.isEmpty }
+    }
+
+    public init() {}
+
+    /// Verifies the image or index that `source` names, and every manifest an index lists.
+    public func verify(_ source: any ImageSource) async -> Report {
+        var report = Report()
+        let root: Descriptor
+        do {
+            root = try await source.resolveRoot()
+        } catch {
+            report.problems.append(Problem(digest: nil, message: "\(error)"))
+            return report
+        }
+        await verify(descriptor: root, source: source, report: &report)
+        return report
+    }
+
+    /// Verifies one manifest or index descriptor.
+    public func verify(descriptor: Descriptor, source: any ImageSource, report: inout Report) async {
+        let data: Data
+        do {
+            data = try await source.verifiedData(descriptor)
+        } catch {
+            report.problems.append(Problem(digest: descriptor.digest, message: Self.describe(error)))
+            return
+        }
+        if descriptor.mediaType.isIndex {
+            guard let index = decode(ImageIndex.self, data, descriptor, &report) else { return }
+            if index.mediaType.map({ $0 != descriptor.mediaType }) ?? false {
+                report.problems.append(Problem(digest: descriptor.digest, message: "the index says media type \(index.mediaType?.rawValue ?? "") but its descriptor says \(descriptor.mediaType)"))
+            }
+            for child in index.manifests where child.mediaType.isManifest || child.mediaType.isIndex {
+                await verify(descriptor: child, source: source, report: &report)
+            }
+            return
+        }
+        guard descriptor.mediaType.isManifest else {
+            report.problems.append(Problem(digest: descriptor.digest, message: "media type \(descriptor.mediaType) is not an image manifest or index"))
+            return
+        }
+        guard let manifest = decode(ImageManifest.self, data, descriptor, &report) else { return }
+        report.checkedManifests.append(descriptor.digest)
+        if let declared = manifest.mediaType, declared != descriptor.mediaType {
+            report.problems.append(Problem(digest: descriptor.digest, message: "the manifest says media type \(declared) but its descriptor says \(descriptor.mediaType)"))
+        }
+        guard manifest.config.mediaType.isConfig else {
+            report.problems.append(Problem(digest: manifest.config.digest, message: "config media type \(manifest.config.mediaType) is not an image configuration"))
+            return
+        }
+        let configuration: ImageConfiguration
+        do {
+            let configData = try await source.verifiedData(manifest.config)
+            configuration = try CanonicalJSON.decode(ImageConfiguration.self, from: configData, what: "configuration")
+        } catch {
+            report.problems.append(Problem(digest: manifest.config.digest, message: Self.describe(error)))
+            return
+        }
+        let diffIDs = configuration.rootfs.diffIDs
+        if diffIDs.count != manifest.layers.count {
+            report.problems.append(Problem(digest: manifest.config.digest, message: "the configuration lists \(diffIDs.count) diff_ids but the manifest has \(manifest.layers.count) layers"))
+        }
+        for (position, layer) in manifest.layers.enumerated() {
+            report.checkedLayers += 1
+            guard layer.mediaType.isLayer else {
+                report.problems.append(Problem(digest: layer.digest, message: "layer \(position + 1) has media type \(layer.mediaType), which is not a layer type"))
+                continue
+            }
+            do {
+                let layerReport = try await LayerReader().read(layer, from: source)
+                if layerReport.blobDigest != layer.digest {
+                    report.problems.append(Problem(digest: layer.digest, message: "layer \(position + 1) content has digest \(layerReport.blobDigest)"))
+                }
+                if layerReport.blobSize != layer.size {
+                    report.problems.append(Problem(digest: layer.digest, message: "layer \(position + 1) is \(layerReport.blobSize) bytes, its descriptor says \(layer.size)"))
+                }
+                if position < diffIDs.count, layerReport.diffID != diffIDs[position] {
+                    report.problems.append(Problem(digest: layer.digest, message: "layer \(position + 1) decompresses to \(layerReport.diffID), but the configuration's diff_ids[\(position)] is \(diffIDs[position])"))
+                }
+                for problem in layerReport.problems {
+                    report.problems.append(Problem(digest: layer.digest, message: "layer \(position + 1): \(problem.message)"))
+                }
+            } catch {
+                report.problems.append(Problem(digest: layer.digest, message: "layer \(position + 1): \(Self.describe(error))"))
+            }
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ data: Data, _ descriptor: Descriptor, _ report: inout Report) -> T? {
+        do {
+            return try CanonicalJSON.decode(type, from: data, what: "\(descriptor.mediaType)")
+        } catch {
+            report.problems.append(Problem(digest: descriptor.digest, message: Self.describe(error)))
+            return nil
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        (error as? CustomStringConvertible)?.description ?? "\(error)"
+    }
+}

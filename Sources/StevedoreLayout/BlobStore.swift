@@ -1,0 +1,176 @@
+import Foundation
+import StevedoreCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The content-addressed blobs of an OCI image layout: `blobs/<algorithm>/<encoded>`.
+///
+/// Writes are atomic: bytes go to a temporary file in the same directory, are hashed while written, flushed
+/// with `fsync`, checked against the expected digest and size, and only then renamed into place. Two
+/// processes writing the same blob at once both succeed, and a reader never sees a partial blob.
+/// See <https://github.com/opencontainers/image-spec/blob/main/image-layout.md>.
+public struct BlobStore: BlobSink, BlobSource, Sendable {
+    /// The layout directory holding `blobs/`.
+    public let root: String
+
+    /// Opens the blob store under `root`, creating `blobs/sha256` if needed.
+    ///
+    /// - Throws: ``LayoutError`` when the directory cannot be created.
+    public init(root: String) throws {
+        self.root = root
+        do {
+            try FileManager.default.createDirectory(atPath: "\(root)/blobs/sha256", withIntermediateDirectories: true)
+        } catch {
+            throw LayoutError(.io, "cannot create the blob directory \(root)/blobs/sha256: \(Self.reason(error))")
+        }
+    }
+
+    /// The file that holds (or would hold) a blob.
+    public func path(for digest: Digest) -> String {
+        "\(root)/blobs/\(digest.algorithm)/\(digest.encoded)"
+    }
+
+    public func hasBlob(_ digest: Digest) async throws -> Bool {
+        contains(digest)
+    }
+
+    /// Whether the blob's file exists.
+    public func contains(_ digest: Digest) -> Bool {
+        FileManager.default.fileExists(atPath: path(for: digest))
+    }
+
+    /// The size of a stored blob, or `nil` when it is absent.
+    public func size(of digest: Digest) -> Int64? {
+        var info = stat()
+        guard stat(path(for: digest), &info) == 0 else { return nil }
+        return Int64(info.st_size)
+    }
+
+    public func readBlob(_ descriptor: Descriptor, into consumer: (UnsafeRawBufferPointer) async throws -> Void) async throws {
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.open(path(for: descriptor.digest), O_RDONLY)
+        } catch {
+            throw LayoutError(.blobNotFound, "blob \(descriptor.digest) (\(descriptor.mediaType)) is missing from \(root)/blobs")
+        }
+        defer { file.close() }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = try file.read(into: buffer)
+            if count == 0 { break }
+            try await consumer(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+        }
+    }
+
+    public func makeBlobWriter() throws -> any BlobWriter {
+        try AtomicBlobWriter(store: self)
+    }
+
+    /// Stores a small blob whole (a manifest, a configuration) and returns its digest and size.
+    @discardableResult
+    public func write(_ data: Data) throws -> (digest: Digest, size: Int64) {
+        let writer = try AtomicBlobWriter(store: self)
+        do {
+            try data.withUnsafeBytes { try writer.write($0) }
+            return try writer.commit(expected: nil)
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+
+    /// Adds an existing blob file from another store by hard link, or by copy across file systems.
+    public func link(_ digest: Digest, from other: BlobStore) throws {
+        guard !contains(digest) else { return }
+        let source = other.path(for: digest)
+        let target = path(for: digest)
+        if Glibc.link(source, target) == 0 || errno == EEXIST { return }
+        let writer = try AtomicBlobWriter(store: self)
+        do {
+            let file = try FileDescriptor.open(source, O_RDONLY)
+            defer { file.close() }
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+            defer { buffer.deallocate() }
+            while true {
+                let count = try file.read(into: buffer)
+                if count == 0 { break }
+                try writer.write(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            }
+            _ = try writer.commit(expected: (digest, other.size(of: digest) ?? -1))
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? CocoaError, let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError,
+           underlying.domain == NSPOSIXErrorDomain {
+            return FileDescriptor.errorText(Int32(underlying.code))
+        }
+        return (error as NSError).localizedDescription
+    }
+}
+
+/// Writes one blob to a temporary file and renames it into place on commit.
+final class AtomicBlobWriter: BlobWriter {
+    private let store: BlobStore
+    private let temporaryPath: String
+    private var file: FileDescriptor?
+    private var hasher = DigestHasher()
+
+    init(store: BlobStore) throws {
+        self.store = store
+        temporaryPath = "\(store.root)/blobs/sha256/.tmp-\(UUID().uuidString)"
+        file = try FileDescriptor.open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let file else { throw LayoutError(.io, "blob writer for \(store.root) used after it finished") }
+        hasher.update(bytes)
+        do {
+            try file.writeAll(bytes)
+        } catch {
+            abort()
+            throw error
+        }
+    }
+
+    func commit(expected: (digest: Digest, size: Int64)?) throws -> (digest: Digest, size: Int64) {
+        guard let file else { throw LayoutError(.io, "blob writer for \(store.root) used after it finished") }
+        let digest = hasher.finalize()
+        let size = hasher.count
+        do {
+            if let expected {
+                guard expected.digest.algorithm != "sha256" || expected.digest == digest else {
+                    throw LayoutError(.digestMismatch, "blob content has digest \(digest), expected \(expected.digest); nothing was stored")
+                }
+                guard expected.size < 0 || expected.size == size else {
+                    throw LayoutError(.sizeMismatch, "blob \(expected.digest) is \(size) bytes, expected \(expected.size); nothing was stored")
+                }
+            }
+            try file.sync()
+            file.close()
+            self.file = nil
+            let target = store.path(for: digest)
+            guard rename(temporaryPath, target) == 0 else {
+                throw LayoutError(.io, "cannot move blob into \(target): \(FileDescriptor.errorText())")
+            }
+            FileDescriptor.syncDirectory("\(store.root)/blobs/sha256")
+            return (digest, size)
+        } catch {
+            abort()
+            throw error
+        }
+    }
+
+    func abort() {
+        file?.close()
+        file = nil
+        unlink(temporaryPath)
+    }
+
+    deinit { abort() }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import StevedoreArchive
+import StevedoreBuild
+import StevedoreCore
+import StevedoreELF
+import StevedoreLayout
+import StevedoreTarball
+
+/// An engine error as the CLI reports it: a one-line message and a sysexits-style exit code.
+///
+/// | code | meaning |
+/// | --- | --- |
+/// | 1 | verification found problems, or another failure |
+/// | 65 | bad input data: invalid reference, not an ELF file, wrong architecture, corrupt image |
+/// | 66 | an input file or image is missing or unreadable |
+/// | 73 | an output cannot be created |
+/// | 74 | an I/O error while writing (e.g. the disk is full) |
+struct CommandFailure {
+    var message: String
+    var exitCode: Int32
+
+    init?(_ error: any Error) {
+        switch error {
+        case let error as ImageModelError:
+            self.init(message: error.message, exitCode: 65)
+        case let error as BuildError:
+            switch error.code {
+            case .missingInput: self.init(message: error.message, exitCode: 66)
+            default: self.init(message: error.message, exitCode: 65)
+            }
+        case let error as ELFError:
+            self.init(message: error.message, exitCode: error.code == .unreadable ? 66 : 65)
+        case let error as ArchiveError:
+            self.init(message: error.message, exitCode: 74)
+        case let error as LayoutError:
+            switch error.code {
+            case .io: self.init(message: error.message, exitCode: 74)
+            case .notALayout: self.init(message: error.message, exitCode: 73)
+            case .blobNotFound, .tagNotFound, .ambiguousTag: self.init(message: error.message, exitCode: 66)
+            default: self.init(message: error.message, exitCode: 65)
+            }
+        case let error as DockerArchiveError:
+            self.init(message: error.message, exitCode: 74)
+        case let error as OutputError:
+            self.init(message: error.message, exitCode: 73)
+        case let error as VerificationFailed:
+            self.init(message: error.message, exitCode: 1)
+        default:
+            return nil
+        }
+    }
+
+    init(message: String, exitCode: Int32) {
+        self.message = message
+        self.exitCode = exitCode
+    }
+}
+
+/// An output location that cannot be written.
+struct OutputError: Error {
+    var message: String
+}
+
+/// `verify` found problems.
+struct VerificationFailed: Error {
+    var message: String
+}

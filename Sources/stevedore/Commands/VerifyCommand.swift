@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import StevedoreCore
+import StevedoreInspect
+
+/// `stevedore verify`: check every digest, size, media type, diff_id and tar path of an image.
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check an image's digests, sizes, media types, diff_ids and layer paths.",
+        discussion: "Exits 1 and names each blob and what is wrong when anything does not match."
+    )
+
+    @Argument(help: ArgumentHelp("The image: oci-layout:DIR[:TAG] or a registry reference.", valueName: "LOCATION"))
+    var location: String
+
+    @Flag(help: "Print nothing when the image is valid.")
+    var quiet = false
+
+    func run() async throws {
+        let location = try ImageLocation(parsing: location)
+        let source = try ImageSources.open(location)
+        let report = await ImageVerifier().verify(source)
+        guard report.isValid else {
+            for problem in report.problems.dropLast() {
+                FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
+            }
+            throw VerificationFailed(message: report.problems.last.map(String.init(describing:)) ?? "")
+        }
+        if !quiet {
+            print("\(location): OK (\(report.checkedManifests.count) manifest\(report.checkedManifests.count == 1 ? "" : "s"), \(report.checkedLayers) layer\(report.checkedLayers == 1 ? "" : "s"))")
+        }
+    }
+}

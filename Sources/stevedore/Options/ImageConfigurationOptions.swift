@@ -1,0 +1,93 @@
+import ArgumentParser
+import StevedoreBuild
+import StevedoreCore
+import Foundation
+
+/// The flags that set the image's configuration, shared by `build` and the plugins.
+struct ImageConfigurationOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The entrypoint: a JSON array, or one argument per use.", valueName: "ARG"))
+    var entrypoint: [String] = []
+
+    @Option(help: ArgumentHelp("The default arguments: a JSON array, or one argument per use.", valueName: "ARG"))
+    var cmd: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("An environment variable (repeatable).", valueName: "NAME=VALUE"))
+    var env: [String] = []
+
+    @Option(help: ArgumentHelp("The working directory of the container (absolute).", valueName: "DIR"))
+    var workdir: String?
+
+    @Option(help: ArgumentHelp("The user the container runs as (default for scratch images: 65532:65532, 'nonroot').", valueName: "USER[:GROUP]"))
+    var user: String?
+
+    @Option(help: ArgumentHelp("A port the image listens on (repeatable).", valueName: "PORT[/tcp|udp]"))
+    var expose: [String] = []
+
+    @Option(help: ArgumentHelp("A label of the image configuration (repeatable).", valueName: "KEY=VALUE"))
+    var label: [String] = []
+
+    @Option(help: ArgumentHelp("An annotation of the manifest (repeatable).", valueName: "KEY=VALUE"))
+    var annotation: [String] = []
+
+    @Option(help: ArgumentHelp("A volume mount point (repeatable).", valueName: "DIR"))
+    var volume: [String] = []
+
+    @Option(name: .customLong("stop-signal"), help: ArgumentHelp("The signal that stops the container, e.g. SIGTERM.", valueName: "SIGNAL"))
+    var stopSignal: String?
+
+    @Option(help: ArgumentHelp("The platform; defaults to the executable's (a mismatch is an error).", valueName: "OS/ARCH[/VARIANT]"))
+    var platform: String?
+
+    @Option(help: ArgumentHelp("A host file or directory to copy into the image (repeatable); symlinks stay symlinks.", valueName: "SRC:DEST"))
+    var add: [String] = []
+
+    /// The settings these flags describe.
+    ///
+    /// - Throws: the parse errors of the flags, naming the flag.
+    func settings() throws -> ImageSettings {
+        var settings = ImageSettings()
+        settings.entrypoint = try Self.argv(entrypoint, flag: "--entrypoint")
+        settings.cmd = try Self.argv(cmd, flag: "--cmd")
+        settings.environment = try env.map(EnvironmentVariable.init(parsing:))
+        settings.workingDirectory = workdir
+        settings.user = user
+        settings.exposedPorts = try expose.map(ExposedPort.init(parsing:))
+        for item in label {
+            let pair = try KeyValue(parsing: item, flag: "--label", code: .invalidLabel)
+            settings.labels[pair.key] = pair.value
+        }
+        for item in annotation {
+            let pair = try KeyValue(parsing: item, flag: "--annotation", code: .invalidAnnotation)
+            settings.annotations[pair.key] = pair.value
+        }
+        settings.volumes = volume
+        settings.stopSignal = stopSignal
+        try settings.validate()
+        return settings
+    }
+
+    func additions() throws -> [Addition] {
+        try add.map(Addition.init(parsing:))
+    }
+
+    func requestedPlatform() throws -> Platform? {
+        try platform.map(Platform.init(parsing:))
+    }
+
+    /// `nil` when the flag was not used; a value starting with `[` is a JSON array, others are one argument each.
+    static func argv(_ values: [String], flag: String) throws -> [String]? {
+        guard !values.isEmpty else { return nil }
+        var result: [String] = []
+        for value in values {
+            if value.hasPrefix("[") {
+                guard let array = try? JSONDecoder().decode([String].self, from: Data(value.utf8)) else {
+                    throw BuildError(.invalidArgument, "\(flag) '\(value)' starts with '[' but is not a JSON array of strings, e.g. [\"/app\",\"--port\",\"80\"]")
+                }
+                result += array
+            } else {
+                result.append(value)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import StevedoreArchive
+
+/// How layers are written: time stamps, compression level and threads.
+struct LayerWritingOptions: ParsableArguments {
+    @Option(name: .customLong("source-date-epoch"), help: ArgumentHelp("Seconds since 1970 used for every time stamp (default: $SOURCE_DATE_EPOCH, else 0).", valueName: "SECONDS"))
+    var sourceDateEpoch: Int64?
+
+    @Option(name: .customLong("compression-level"), help: "The gzip level from 1 to 9; part of the reproducibility inputs.")
+    var compressionLevel: Int = 6
+
+    @Option(help: "Compression threads (default: the number of cores); the output does not depend on it.")
+    var threads: Int?
+
+    func validate() throws {
+        guard (1...9).contains(compressionLevel) else {
+            throw ValidationError("--compression-level must be from 1 to 9")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let sourceDateEpoch, sourceDateEpoch < 0 { throw ValidationError("--source-date-epoch must not be negative") }
+    }
+
+    /// SOURCE_DATE_EPOCH from the flag, else the environment, else 0.
+    func creationTime() throws -> Int64 {
+        if let sourceDateEpoch { return sourceDateEpoch }
+        guard let text = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], !text.isEmpty else { return 0 }
+        guard let value = Int64(text), value >= 0 else {
+            throw ValidationError("SOURCE_DATE_EPOCH '\(text)' must be a whole number of seconds")
+        }
+        return value
+    }
+
+    var layerOptions: LayerOptions {
+        var options = LayerOptions()
+        options.compressionLevel = compressionLevel
+        if let threads { options.threads = threads }
+        return options
+    }
+}
