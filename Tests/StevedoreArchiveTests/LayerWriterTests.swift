@@ -275,5 +275,10 @@ import Testing
         #expect(report.entries == ["data/", "data/sparse"])
         let listing = try LayerFixtures.shell("tar -tvzf '\(store.path(of: layer.descriptor.digest))'")
         #expect(listing.contains(" \(size + 3) 1970-01-01 00:00 data/sparse"))
+        // Streamed, not buffered: this process never came near the layer's size.
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        let peakKilobytes = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+            .flatMap { Int($0.split(separator: " ")[1]) } ?? Int.max
+        #expect(peakKilobytes < 400 * 1024)
     }
 }
