@@ -63,7 +63,7 @@ public struct ExecutableImagePlanner: Sendable {
         var layers: [ImageRecipe.Layer] = []
         var environment: [EnvironmentVariable] = [EnvironmentVariable(name: "PATH", value: SystemFiles.path)]
         if selfContained {
-            let closure = try SharedLibraryResolver().resolve(executable: elf, imagePath: imageExecutablePath)
+            let closure = try SharedLibraryResolver().resolve(executable: executablePath, imagePath: imageExecutablePath)
             var tree = FileTree()
             for file in closure.files {
                 try tree.addFile(file.imagePath, hostPath: file.hostPath, mode: 0o755)

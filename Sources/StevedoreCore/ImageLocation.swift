@@ -27,7 +27,7 @@ public enum ImageLocation: Hashable, Sendable, CustomStringConvertible {
                 throw ImageModelError(.invalidLocation, "invalid location '\(string)': expected docker-archive:FILE[:NAME[:TAG]]")
             }
             self = .dockerArchive(path: path, reference: try name.map { try ImageReference(parsing: $0).withDefaultTag })
-        } else if let rest = Self.strip(string, prefixes: ["docker://", "registry:"]) {
+        } else if let rest = Self.strip(string, prefixes: ["docker://"]) {
             self = .registry(try ImageReference(parsing: rest))
         } else if string.hasPrefix("/") || string.hasPrefix(".") {
             throw ImageModelError(.invalidLocation, "invalid location '\(string)': a directory needs a transport, e.g. oci-layout:\(string)")

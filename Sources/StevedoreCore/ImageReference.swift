@@ -145,16 +145,23 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
 
     private static func isValidHost(_ host: String) -> Bool {
         var hostPart = Substring(host)
+        func isPort(_ text: Substring) -> Bool {
+            guard (1...5).contains(text.utf8.count), text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let port = Int(text) else { return false }
+            return port <= 65535
+        }
         if host.hasPrefix("[") {
             guard let close = host.firstIndex(of: "]") else { return false }
+            let address = host[host.index(after: host.startIndex)..<close]
+            func isIPv6Character(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66) || b == 0x3a }
+            guard address.contains(":"), address.utf8.allSatisfy(isIPv6Character) else { return false }
             let after = host[host.index(after: close)...]
             if !after.isEmpty {
-                guard after.first == ":", let port = Int(after.dropFirst()), (0...65535).contains(port) else { return false }
+                guard after.first == ":", isPort(after.dropFirst()) else { return false }
             }
             return true
         }
         if let colon = host.lastIndex(of: ":") {
-            guard let port = Int(host[host.index(after: colon)...]), (0...65535).contains(port) else { return false }
+            guard isPort(host[host.index(after: colon)...]) else { return false }
             hostPart = host[..<colon]
         }
         return hostPart.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in

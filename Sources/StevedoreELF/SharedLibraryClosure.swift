@@ -46,6 +46,9 @@ public struct SharedLibraryClosure: Hashable, Sendable {
     /// Image directories of libraries that only `/etc/ld.so.conf` (through `/etc/ld.so.cache`) leads to: an image
     /// without that cache must list them in `LD_LIBRARY_PATH` (or run `ldconfig`). Sorted, without duplicates.
     public var loaderConfigurationDirectories: [String] {
-        Set(libraries.filter { $0.source == .loaderConfiguration }.map { FileSystemRoot.directory(of: $0.imagePath) }).sorted()
+        // A directory the loader searches by default needs no LD_LIBRARY_PATH, even when ld.so.conf lists it too.
+        let defaults = Set(executable.defaultLibraryDirectories)
+        return Set(libraries.filter { $0.source == .loaderConfiguration }.map { FileSystemRoot.directory(of: $0.imagePath) })
+            .subtracting(defaults).sorted()
     }
 }

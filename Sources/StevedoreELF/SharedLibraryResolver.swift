@@ -74,8 +74,19 @@ public struct SharedLibraryResolver: Sendable {
     ///   `libraryNotFound` naming the library, who needs it and the directories searched; `unsupportedLibraryPath`;
     ///   `symlinkLoop`; `unreadable` for an unreadable `ld.so.conf`.
     public func resolve(executable path: String, imagePath: String? = nil) throws -> SharedLibraryClosure {
-        let executable = try ELFFile(path: path)
+        try resolve(executable: try ELFFile(path: path), imagePath: imagePath)
+    }
+
+    /// Resolves the closure of an executable already read with ``ELFFile/init(path:)`` (its ``ELFFile/path`` is
+    /// where the file is on the host).
+    ///
+    /// - Parameter imagePath: where the executable will be inside the image (as for the variant taking a path).
+    /// - Throws: as the variant taking a path, except for the errors of reading the executable.
+    public func resolve(executable: ELFFile, imagePath: String? = nil) throws -> SharedLibraryClosure {
+        let path = executable.path
         let hostRoot = FileSystemRoot(hostDirectory: "/")
+    /// The default directories with their symbolic links resolved inside the root.
+    let resolvedDefaultDirectories: Set<String>
         let absolute = path.hasPrefix("/") ? path : FileSystemRoot.join(FileManager.default.currentDirectoryPath, path)
         let realExecutable = try hostRoot.resolve(absolute)?.path ?? FileSystemRoot.lexicallyNormalized(absolute)
         var session = ResolutionSession(
@@ -88,7 +99,7 @@ public struct SharedLibraryResolver: Sendable {
     }
 }
 
-/// The state of one ``SharedLibraryResolver/resolve(executable:imagePath:)`` call: objects loaded so far, in the
+/// The state of one `SharedLibraryResolver.resolve(executable:imagePath:)` call: objects loaded so far, in the
 /// breadth-first order the loader loads them.
 private struct ResolutionSession {
     /// A directory: where the loader in the image looks, and, when that is not the same place inside the root,
@@ -123,6 +134,8 @@ private struct ResolutionSession {
     let root: FileSystemRoot
     let loaderConfigurationDirectories: [String]
     let hostRoot = FileSystemRoot(hostDirectory: "/")
+    /// The default directories with their symbolic links resolved inside the root.
+    let resolvedDefaultDirectories: Set<String>
 
     var objects: [LoadedObject] = []
     var objectByName: [String: Int] = [:]
@@ -136,6 +149,8 @@ private struct ResolutionSession {
         self.executable = executable
         self.root = root
         self.loaderConfigurationDirectories = loaderConfigurationDirectories
+        let defaults = resolver.configuration.defaultDirectories ?? executable.defaultLibraryDirectories
+        resolvedDefaultDirectories = Set(defaults.compactMap { try? root.resolve($0)?.path })
     }
 
     var libraryDirectoryName: String { resolver.configuration.libraryDirectoryName ?? executable.loaderLibraryDirectoryName }
@@ -168,7 +183,7 @@ private struct ResolutionSession {
                 if objectByName[needed] != nil || interpreterNames.contains(needed) { continue }
                 let candidate = try find(needed, loader: current)
                 if libraries[candidate.library.imagePath] == nil { libraries[candidate.library.imagePath] = candidate.library }
-                if candidate.library.source == .rPath || candidate.library.source == .runPath {
+                if [.rPath, .runPath, .path].contains(candidate.library.source) {
                     for link in candidate.links { symlinks.insert(SharedLibraryClosure.Symlink(path: link.path, target: link.target)) }
                 }
                 if let existing = objectByHostPath[candidate.library.hostPath] {
@@ -265,7 +280,11 @@ private struct ResolutionSession {
         directories = directories.filter { seen.insert(SearchDirectory(imageDirectory: $0.0.imageDirectory, hostDirectory: $0.0.hostDirectory, label: "")).inserted }
         var skipped: [String] = []
         for (directory, source) in directories {
-            if let candidate = try candidate(needed, in: directory, needed: needed, neededBy: object.imagePath, source: source, skipped: &skipped) {
+            if var candidate = try candidate(needed, in: directory, needed: needed, neededBy: object.imagePath, source: source, skipped: &skipped) {
+                // ld.so.conf usually repeats default directories; those need no ld.so.cache in the image.
+                if source == .loaderConfiguration, resolvedDefaultDirectories.contains(candidate.origin.imageDirectory) {
+                    candidate.library.source = .defaultDirectory
+                }
                 return candidate
             }
         }

@@ -19,11 +19,7 @@ public struct BlobStore: BlobSink, BlobSource, Sendable {
     /// - Throws: ``LayoutError`` when the directory cannot be created.
     public init(root: String) throws {
         self.root = root
-        do {
-            try FileManager.default.createDirectory(atPath: "\(root)/blobs/sha256", withIntermediateDirectories: true)
-        } catch {
-            throw LayoutError(.io, "cannot create the blob directory \(root)/blobs/sha256: \(Self.reason(error))")
-        }
+        try FileDescriptor.makeDirectories("\(root)/blobs/sha256", what: "the blob directory ")
     }
 
     /// The file that holds (or would hold) a blob.
@@ -103,14 +99,6 @@ public struct BlobStore: BlobSink, BlobSource, Sendable {
             writer.abort()
             throw error
         }
-    }
-
-    static func reason(_ error: any Error) -> String {
-        if let error = error as? CocoaError, let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError,
-           underlying.domain == NSPOSIXErrorDomain {
-            return FileDescriptor.errorText(Int32(underlying.code))
-        }
-        return (error as NSError).localizedDescription
     }
 }
 

@@ -52,6 +52,26 @@ struct FileDescriptor: Sendable {
         String(cString: strerror(code))
     }
 
+    /// Creates `path` and its missing parents, like `mkdir -p`.
+    ///
+    /// - Throws: ``LayoutError`` `io` naming `path` and the system's reason, e.g. "Not a directory" when a
+    ///   parent is a regular file.
+    static func makeDirectories(_ path: String, what: String = "") throws {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/\(component)"
+            guard mkdir(current, 0o755) != 0 else { continue }
+            var code = errno
+            if code == EEXIST {
+                var info = stat()
+                if stat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { continue }
+                code = ENOTDIR
+            }
+            let place = current == path || "./\(path)" == current ? "" : " (at \(current))"
+            throw LayoutError(.io, "cannot create \(what)\(path): \(errorText(code))\(place)")
+        }
+    }
+
     /// Flushes a directory so a rename inside it survives a crash.
     static func syncDirectory(_ path: String) {
         let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -34,14 +34,11 @@ public struct OCILayout: Sendable {
                 throw LayoutError(.notALayout, "\(path) is not an OCI image layout (no oci-layout file)")
             }
             if exists, let contents = try? fileManager.contentsOfDirectory(atPath: path),
-               contents.contains(where: { !$0.hasPrefix(".") && $0 != "blobs" && $0 != "index.json" }) {
+               contents.contains(where: { !$0.hasPrefix(".") && !["blobs", "index.json", "oci-layout"].contains($0) }) {
+                // `oci-layout` is allowed: another process may have just created the layout here.
                 throw LayoutError(.notALayout, "\(path) exists and is not an OCI image layout; choose an empty or new directory")
             }
-            do {
-                try fileManager.createDirectory(atPath: path, withIntermediateDirectories: true)
-            } catch {
-                throw LayoutError(.io, "cannot create \(path): \(BlobStore.reason(error))")
-            }
+            try FileDescriptor.makeDirectories(path)
         }
         store = try BlobStore(root: path)
         try withLock {

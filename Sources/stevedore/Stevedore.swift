@@ -13,6 +13,12 @@ struct Stevedore: AsyncParsableCommand {
             BuildCommand.self,
             InspectCommand.self,
             VerifyCommand.self,
+            PushCommand.self,
+            PullCommand.self,
+            CopyCommand.self,
+            LoginCommand.self,
+            DeployCommand.self,
+            InitCommand.self,
         ]
     )
 

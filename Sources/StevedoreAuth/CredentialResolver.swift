@@ -1,0 +1,211 @@
+import Foundation
+
+/// Finds the credential for a registry. The first source that has one wins:
+///
+/// 1. an explicit credential (`--username` with `--password-stdin`), for the registry it was given for;
+/// 2. `STEVEDORE_REGISTRY_USERNAME` and `STEVEDORE_REGISTRY_PASSWORD` (for every registry, or only for
+///    `STEVEDORE_REGISTRY` when that is set);
+/// 3. for `ghcr.io`: `GITHUB_TOKEN`, with `GITHUB_ACTOR` as the user name (else ``gitHubPlaceholderUser``);
+/// 4. docker's `config.json` in `$DOCKER_CONFIG` or `~/.docker`: `credHelpers`, then `auths`, then `credsStore`
+///    (helpers are run as `docker-credential-NAME get`);
+/// 5. podman's `auth.json`: `$REGISTRY_AUTH_FILE`, `$XDG_RUNTIME_DIR/containers/auth.json`,
+///    `~/.config/containers/auth.json`;
+/// 6. `~/.netrc` (`$NETRC`): a `machine` entry for the registry host.
+///
+/// No source found means anonymous access.
+public struct CredentialResolver: Sendable {
+    /// A credential given on the command line, and the registry it is for (`nil`: every registry).
+    public var explicit: (registry: String?, credential: Credential)?
+    /// The environment variables to read.
+    public var environment: [String: String]
+    /// The home directory, for `~/.docker`, `~/.config/containers` and `~/.netrc`.
+    public var homeDirectory: String
+
+    /// The user name sent with `GITHUB_TOKEN` when `GITHUB_ACTOR` is not set; ghcr.io accepts any.
+    public static let gitHubPlaceholderUser = "stevedore"
+    /// The key docker uses for Docker Hub in `config.json`.
+    public static let dockerHubConfigKey = "https://index.docker.io/v1/"
+
+    /// Creates a resolver reading the process's environment and home directory unless told otherwise.
+    public init(
+        explicit: (registry: String?, credential: Credential)? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        homeDirectory: String? = nil
+    ) {
+        self.explicit = explicit
+        self.environment = environment
+        self.homeDirectory = homeDirectory ?? environment["HOME"] ?? NSHomeDirectory()
+    }
+
+    /// The credential for `registry` (host[:port], e.g. `ghcr.io`), or `nil` for anonymous access.
+    ///
+    /// - Throws: ``CredentialError`` when a configured source is broken (an unparsable file, a failing helper).
+    public func credential(for registry: String) throws -> Credential? {
+        if let explicit, explicit.registry == nil || explicit.registry == registry {
+            return explicit.credential
+        }
+        if let credential = environmentCredential(for: registry) { return credential }
+        if let credential = gitHubCredential(for: registry) { return credential }
+        if let credential = try dockerConfigCredential(for: registry) { return credential }
+        if let credential = try podmanCredential(for: registry) { return credential }
+        return try netrcCredential(for: registry)
+    }
+
+    // MARK: Sources
+
+    func environmentCredential(for registry: String) -> Credential? {
+        guard let user = environment["STEVEDORE_REGISTRY_USERNAME"], !user.isEmpty,
+              let password = environment["STEVEDORE_REGISTRY_PASSWORD"], !password.isEmpty else { return nil }
+        if let only = environment["STEVEDORE_REGISTRY"], !only.isEmpty, only != registry { return nil }
+        return Credential(username: user, secret: password, origin: "STEVEDORE_REGISTRY_USERNAME/STEVEDORE_REGISTRY_PASSWORD")
+    }
+
+    func gitHubCredential(for registry: String) -> Credential? {
+        guard registry == "ghcr.io", let token = environment["GITHUB_TOKEN"], !token.isEmpty else { return nil }
+        let actor = environment["GITHUB_ACTOR"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.gitHubPlaceholderUser
+        return Credential(username: actor, secret: token, origin: "GITHUB_TOKEN")
+    }
+
+    /// The path of docker's `config.json`.
+    public var dockerConfigPath: String {
+        if let directory = environment["DOCKER_CONFIG"], !directory.isEmpty { return "\(directory)/config.json" }
+        return "\(homeDirectory)/.docker/config.json"
+    }
+
+    func dockerConfigCredential(for registry: String) throws -> Credential? {
+        let path = dockerConfigPath
+        guard let config = try Self.readJSONObject(at: path) else { return nil }
+        let keys = Self.configKeys(for: registry)
+        if let helpers = config["credHelpers"] as? [String: String] {
+            for key in keys {
+                if let helper = helpers[key] { return try helperCredential(helper: helper, registry: registry, serverURL: key) }
+            }
+        }
+        if let credential = try Self.authsCredential(config, keys: keys, origin: path) { return credential }
+        if let store = config["credsStore"] as? String, !store.isEmpty {
+            for key in keys {
+                if let credential = try helperCredential(helper: store, registry: registry, serverURL: key, missingIsError: false) {
+                    return credential
+                }
+            }
+        }
+        return nil
+    }
+
+    func podmanCredential(for registry: String) throws -> Credential? {
+        var candidates: [String] = []
+        if let file = environment["REGISTRY_AUTH_FILE"], !file.isEmpty { candidates.append(file) }
+        if let runtime = environment["XDG_RUNTIME_DIR"], !runtime.isEmpty { candidates.append("\(runtime)/containers/auth.json") }
+        let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(homeDirectory)/.config"
+        candidates.append("\(configHome)/containers/auth.json")
+        for path in candidates {
+            guard let config = try Self.readJSONObject(at: path) else { continue }
+            if let credential = try Self.authsCredential(config, keys: Self.configKeys(for: registry), origin: path) {
+                return credential
+            }
+        }
+        return nil
+    }
+
+    func netrcCredential(for registry: String) throws -> Credential? {
+        let path = environment["NETRC"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(homeDirectory)/.netrc"
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CredentialError(.unreadableFile, "cannot read \(path); fix its permissions or remove it")
+        }
+        return NetrcFile(text: text).credential(forHost: Self.host(of: registry), origin: path)
+    }
+
+    // MARK: Helpers
+
+    /// Runs `docker-credential-HELPER get` with the server URL on standard input.
+    func helperCredential(helper: String, registry: String, serverURL: String, missingIsError: Bool = true) throws -> Credential? {
+        let program = "docker-credential-\(helper)"
+        guard let executable = Self.findExecutable(program, path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
+            throw CredentialError(.helperFailed, "\(dockerConfigPath) names the credential helper '\(helper)' for \(registry), but \(program) is not on PATH; install it or remove the entry")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["get"]
+        process.environment = environment
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        do {
+            try process.run()
+        } catch {
+            throw CredentialError(.helperFailed, "cannot run \(program): \(error.localizedDescription)")
+        }
+        input.fileHandleForWriting.write(Data(serverURL.utf8))
+        try? input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        _ = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            // Helpers print "credentials not found in native keychain" and exit 1 for unknown servers.
+            if !missingIsError || String(decoding: data, as: UTF8.self).lowercased().contains("not found") { return nil }
+            throw CredentialError(.helperFailed, "\(program) get failed for \(serverURL) (exit status \(process.terminationStatus)); run `\(program) get` by hand to see why")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let user = object["Username"] as? String, let secret = object["Secret"] as? String else {
+            throw CredentialError(.helperFailed, "\(program) get answered something that is not {\"Username\":…,\"Secret\":…} for \(serverURL)")
+        }
+        guard !secret.isEmpty else { return nil }
+        return Credential(username: user.isEmpty ? "<token>" : user, secret: secret, origin: program)
+    }
+
+    /// The keys a registry may have in an `auths` map, most specific first.
+    static func configKeys(for registry: String) -> [String] {
+        if registry == "docker.io" || registry == "index.docker.io" || registry == "registry-1.docker.io" {
+            return [dockerHubConfigKey, "docker.io", "index.docker.io", "registry-1.docker.io", "https://index.docker.io/v1"]
+        }
+        return [registry, "https://\(registry)", "http://\(registry)", "https://\(registry)/v1/", "https://\(registry)/v2/"]
+    }
+
+    static func authsCredential(_ config: [String: Any], keys: [String], origin: String) throws -> Credential? {
+        guard let auths = config["auths"] as? [String: Any] else { return nil }
+        for key in keys {
+            guard let entry = auths[key] as? [String: Any] else { continue }
+            if let encoded = entry["auth"] as? String, !encoded.isEmpty {
+                guard let decoded = Data(base64Encoded: encoded).map({ String(decoding: $0, as: UTF8.self) }),
+                      let colon = decoded.firstIndex(of: ":") else {
+                    throw CredentialError(.unreadableFile, "the 'auth' of \(key) in \(origin) is not base64 of user:password; log in again")
+                }
+                return Credential(username: String(decoded[..<colon]), secret: String(decoded[decoded.index(after: colon)...]), origin: origin)
+            }
+            if let user = entry["username"] as? String, let password = entry["password"] as? String, !password.isEmpty {
+                return Credential(username: user, secret: password, origin: origin)
+            }
+        }
+        return nil
+    }
+
+    static func readJSONObject(at path: String) throws -> [String: Any]? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CredentialError(.unreadableFile, "cannot read \(path); fix its permissions or remove it")
+        }
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }) { return nil }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw CredentialError(.unreadableFile, "\(path) is not a JSON object; fix or remove it")
+        }
+        return object
+    }
+
+    static func host(of registry: String) -> String {
+        if registry.hasPrefix("["), let close = registry.firstIndex(of: "]") {
+            return String(registry[registry.index(after: registry.startIndex)..<close])
+        }
+        if let colon = registry.lastIndex(of: ":") { return String(registry[..<colon]) }
+        return registry
+    }
+
+    static func findExecutable(_ name: String, path: String) -> String? {
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}

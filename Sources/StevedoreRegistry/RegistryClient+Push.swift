@@ -1,0 +1,244 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import StevedoreCore
+
+extension RegistryClient {
+    /// Pushes images: blobs first (each checked with `HEAD` and skipped when present, mounted when it came
+    /// from another repository of the registry, else uploaded), largest first and several at once; then the
+    /// manifests; then the index, if any; each tag last. An interrupted push never leaves a tag pointing at
+    /// missing content.
+    ///
+    /// - Throws: ``RegistryError``; ``ImageModelError`` for an invalid tag.
+    public func push(_ request: PushRequest) async throws -> PushResult {
+        guard !request.images.isEmpty else {
+            throw RegistryError(.unsupported, "nothing to push to \(request.target)")
+        }
+        guard request.images.count == 1 || request.indexData != nil else {
+            throw RegistryError(.unsupported, "pushing \(request.images.count) images to \(request.target) needs the index that lists them")
+        }
+        for tag in request.additionalTags where !ImageReference.isValidTag(tag) {
+            throw ImageModelError(.invalidReference, "invalid tag '\(tag)': 1 to 128 of letters, digits, '_', '.', '-', not starting with '.' or '-'")
+        }
+        let deadline = makeDeadline()
+        let target = request.target
+        var scopes = ["repository:\(target.repository):pull,push"]
+        for source in Set(request.mountSources.values) where source.apiHost == target.apiHost && source.repository != target.repository {
+            let scope = Self.pullScope(source)
+            if !scopes.contains(scope) { scopes.append(scope) }
+        }
+        var blobs: [Descriptor] = []
+        var seen = Set<Digest>()
+        for image in request.images {
+            for descriptor in [image.manifest.config] + image.manifest.layers where seen.insert(descriptor.digest).inserted {
+                blobs.append(descriptor)
+            }
+        }
+        blobs.sort { $0.size > $1.size }
+
+        let counter = PushCounter()
+        let blobScopes = scopes
+        try await forEachConcurrently(blobs) { descriptor in
+            let outcome = try await self.pushBlob(descriptor, request: request, scopes: blobScopes, deadline: deadline)
+            await counter.add(outcome, bytes: outcome == .uploaded ? descriptor.size : 0)
+        }
+
+        let tags = request.tags
+        let rootDigest: Digest
+        if let indexData = request.indexData {
+            for image in request.images {
+                try await putManifest(image.manifestData, mediaType: image.manifestDescriptor.mediaType, digest: image.manifestDescriptor.digest, reference: image.manifestDescriptor.digest.description, target: target, scopes: scopes, deadline: deadline)
+            }
+            let digest = Digest.sha256(of: indexData)
+            let mediaType = Self.mediaType(of: indexData) ?? .ociIndex
+            for reference in tags.isEmpty ? [digest.description] : tags {
+                try await putManifest(indexData, mediaType: mediaType, digest: digest, reference: reference, target: target, scopes: scopes, deadline: deadline)
+            }
+            rootDigest = digest
+        } else {
+            let image = request.images[0]
+            let digest = image.manifestDescriptor.digest
+            for reference in tags.isEmpty ? [digest.description] : tags {
+                try await putManifest(image.manifestData, mediaType: image.manifestDescriptor.mediaType, digest: digest, reference: reference, target: target, scopes: scopes, deadline: deadline)
+            }
+            rootDigest = digest
+        }
+        let counts = await counter.counts
+        var pinned = ImageReference(registry: target.registry, repository: target.repository, tag: tags.first)
+        pinned.digest = rootDigest
+        return PushResult(
+            digest: rootDigest, reference: pinned, tags: tags,
+            uploadedBlobs: counts.uploaded, mountedBlobs: counts.mounted, existingBlobs: counts.existing, uploadedBytes: counts.bytes
+        )
+    }
+
+    // MARK: Blobs
+
+    private func pushBlob(_ descriptor: Descriptor, request: PushRequest, scopes: [String], deadline: OperationDeadline) async throws -> BlobOutcome {
+        let target = request.target
+        let registry = target.apiHost
+        let progress = configuration.progress
+        let blobPath = "/v2/\(target.repository)/blobs/\(descriptor.digest)"
+        let head = try await transport.exchange(
+            RegistryRequest(method: .HEAD, registry: registry, target: blobPath, scopes: scopes, accepted: [200, 404]),
+            deadline: deadline
+        )
+        if head.status == 200 {
+            progress.finished(descriptor, outcome: .alreadyPresent)
+            return .alreadyPresent
+        }
+        var pendingLocation: String?
+        if let source = request.mountSources[descriptor.digest], source.apiHost == registry, source.repository != target.repository {
+            let from = source.repository.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? source.repository
+            let mount = try await transport.exchange(
+                RegistryRequest(
+                    method: .POST, registry: registry, target: "/v2/\(target.repository)/blobs/uploads/?mount=\(descriptor.digest)&from=\(from)",
+                    scopes: scopes, accepted: [201, 202]
+                ),
+                deadline: deadline
+            )
+            if mount.status == 201 {
+                progress.finished(descriptor, outcome: .mounted)
+                return .mounted
+            }
+            pendingLocation = mount.headers.first(name: "Location")
+        }
+        progress.started(descriptor, upload: true)
+        var chunked = configuration.alwaysUploadInChunks || registry == GitHubContainerRegistry.host && descriptor.size > Int64(configuration.chunkSize)
+        try await transport.withRetries("upload of \(descriptor.digest.shortForm) to \(target.name)", registry: registry, deadline: deadline) {
+            let location: String
+            if let pending = pendingLocation {
+                location = pending
+                pendingLocation = nil
+            } else {
+                location = try await startUpload(target: target, scopes: scopes, deadline: deadline)
+            }
+            if !chunked {
+                let refused = try await uploadWhole(descriptor, source: request.blobs, location: location, target: target, scopes: scopes, deadline: deadline)
+                guard refused else { return }
+                configuration.logger.debug("streamed PUT refused, uploading in chunks", metadata: ["registry": "\(registry)"])
+                chunked = true
+                let fresh = try await startUpload(target: target, scopes: scopes, deadline: deadline)
+                try await uploadChunks(descriptor, source: request.blobs, location: fresh, target: target, scopes: scopes, deadline: deadline)
+            } else {
+                try await uploadChunks(descriptor, source: request.blobs, location: location, target: target, scopes: scopes, deadline: deadline)
+            }
+        }
+        progress.finished(descriptor, outcome: .uploaded)
+        return .uploaded
+    }
+
+    /// `POST /v2/NAME/blobs/uploads/`: the upload's `Location`.
+    private func startUpload(target: ImageReference, scopes: [String], deadline: OperationDeadline) async throws -> String {
+        let response = try await transport.response(
+            RegistryRequest(method: .POST, registry: target.apiHost, target: "/v2/\(target.repository)/blobs/uploads/", scopes: scopes, accepted: [202]),
+            deadline: deadline
+        )
+        guard let location = response.headers.first(name: "Location"), !location.isEmpty else {
+            throw RegistryError(.invalidResponse, "\(target.registry) started an upload without a Location header")
+        }
+        return location
+    }
+
+    /// The blob in one streamed `PUT`. Returns `true` when the registry refuses such uploads.
+    private func uploadWhole(_ descriptor: Descriptor, source: any BlobSource, location: String, target: ImageReference, scopes: [String], deadline: OperationDeadline) async throws -> Bool {
+        let url = RegistryTransport.appendingQuery(location, name: "digest", value: descriptor.digest.description)
+        let response = try await transport.response(
+            RegistryRequest(
+                method: .PUT, registry: target.apiHost, target: url,
+                headers: [("Content-Type", "application/octet-stream")],
+                body: .blob(descriptor, source, configuration.progress),
+                scopes: scopes, accepted: [201, 405, 411, 413, 416, 501]
+            ),
+            deadline: deadline
+        )
+        if response.status != 201 { return true }
+        try checkDigestHeader(response.headers, descriptor.digest, target: target, what: "blob")
+        return false
+    }
+
+    /// The blob in `PATCH` chunks of at most ``RegistryConfiguration/chunkSize`` bytes, then `PUT ?digest=`.
+    private func uploadChunks(_ descriptor: Descriptor, source: any BlobSource, location: String, target: ImageReference, scopes: [String], deadline: OperationDeadline) async throws {
+        let chunkSize = configuration.chunkSize
+        let progress = configuration.progress
+        var location = location
+        var offset: Int64 = 0
+        var buffer = ByteBufferAllocator().buffer(capacity: chunkSize)
+        func send() async throws {
+            let length = Int64(buffer.readableBytes)
+            let response = try await transport.response(
+                RegistryRequest(
+                    method: .PATCH, registry: target.apiHost, target: location,
+                    headers: [("Content-Type", "application/octet-stream"), ("Content-Range", "\(offset)-\(offset + length - 1)")],
+                    body: .chunk(buffer), scopes: scopes, accepted: [202]
+                ),
+                deadline: deadline
+            )
+            guard let next = response.headers.first(name: "Location"), !next.isEmpty else {
+                throw RegistryError(.invalidResponse, "\(target.registry) accepted a chunk without a Location header")
+            }
+            location = next
+            progress.advanced(descriptor.digest, by: Int(length))
+            offset += length
+            buffer.clear()
+        }
+        try await source.readBlob(descriptor) { chunk in
+            var start = 0
+            while start < chunk.count {
+                let take = min(chunkSize - buffer.readableBytes, chunk.count - start)
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: chunk[start..<(start + take)]))
+                start += take
+                if buffer.readableBytes == chunkSize { try await send() }
+            }
+        }
+        if buffer.readableBytes > 0 { try await send() }
+        guard offset == descriptor.size else {
+            throw RegistryError(.sizeMismatch, "\(descriptor.digest) is \(offset) bytes in the source, its descriptor says \(descriptor.size)")
+        }
+        let url = RegistryTransport.appendingQuery(location, name: "digest", value: descriptor.digest.description)
+        let response = try await transport.response(
+            RegistryRequest(method: .PUT, registry: target.apiHost, target: url, scopes: scopes, accepted: [201]),
+            deadline: deadline
+        )
+        try checkDigestHeader(response.headers, descriptor.digest, target: target, what: "blob")
+    }
+
+    // MARK: Manifests
+
+    private func putManifest(_ data: Data, mediaType: MediaType, digest: Digest, reference: String, target: ImageReference, scopes: [String], deadline: OperationDeadline) async throws {
+        let response = try await transport.exchange(
+            RegistryRequest(
+                method: .PUT, registry: target.apiHost, target: "/v2/\(target.repository)/manifests/\(reference)",
+                headers: [("Content-Type", mediaType.rawValue)], body: .bytes(data), scopes: scopes, accepted: [200, 201]
+            ),
+            deadline: deadline
+        )
+        try checkDigestHeader(response.headers, digest, target: target, what: "manifest")
+    }
+
+    private func checkDigestHeader(_ headers: HTTPHeaders, _ digest: Digest, target: ImageReference, what: String) throws {
+        guard let header = headers.first(name: "Docker-Content-Digest"), !header.isEmpty else { return }
+        guard let announced = try? Digest(parsing: header) else {
+            throw RegistryError(.invalidResponse, "\(target.registry) answered with an invalid Docker-Content-Digest '\(header)'")
+        }
+        guard announced.algorithm != digest.algorithm || announced == digest else {
+            throw RegistryError(.digestMismatch, "\(target.registry) stored the \(what) \(digest) as \(announced); the upload was corrupted")
+        }
+    }
+}
+
+/// Counts blob outcomes across concurrent uploads.
+actor PushCounter {
+    private(set) var counts = (uploaded: 0, mounted: 0, existing: 0, bytes: Int64(0))
+
+    func add(_ outcome: BlobOutcome, bytes: Int64) {
+        switch outcome {
+        case .uploaded: counts.uploaded += 1
+        case .mounted: counts.mounted += 1
+        case .alreadyPresent: counts.existing += 1
+        case .downloaded: break
+        }
+        counts.bytes += bytes
+    }
+}

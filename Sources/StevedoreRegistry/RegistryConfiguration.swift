@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+import StevedoreAuth
+
+/// How a ``RegistryClient`` reaches registries: credentials, trust, plain-HTTP exceptions, retries, limits.
+public struct RegistryConfiguration: Sendable {
+    /// Finds the credential for each registry.
+    public var credentials: CredentialResolver
+    /// A PEM file of extra certificate authorities to trust (`--ca-file`); `SSL_CERT_FILE` is added too.
+    public var caFile: String?
+    /// Registries (`HOST[:PORT]`) that may be reached over plain HTTP when HTTPS fails (`--insecure-registry`).
+    /// `localhost`, `127.0.0.1` and `::1` are always allowed, as docker does.
+    public var insecureRegistries: Set<String>
+    /// How transient failures are retried.
+    public var retryPolicy: RetryPolicy
+    /// The longest a whole pull or push may take, retries included, in seconds.
+    public var timeBound: Double
+    /// How many blobs move at once.
+    public var maximumConcurrentTransfers: Int
+    /// The largest chunk a chunked upload sends in one `PATCH` (ghcr.io refuses larger ones).
+    public var chunkSize: Int
+    /// Whether blobs are always uploaded in chunks (`PATCH`…`PUT`) instead of one streamed `PUT`.
+    /// Registries that refuse a streamed `PUT` get chunks anyway.
+    public var alwaysUploadInChunks: Bool
+    /// Where transfers are reported.
+    public var progress: any TransferProgress
+    /// Where requests are logged (never with credentials).
+    public var logger: Logger
+    /// The environment, for `SSL_CERT_FILE`.
+    public var environment: [String: String]
+
+    /// The largest chunk ghcr.io accepts in one `PATCH`.
+    public static let maximumChunkSize = 4 << 20
+
+    /// Creates a configuration; every value has a default suited to the CLI.
+    public init(
+        credentials: CredentialResolver = CredentialResolver(),
+        caFile: String? = nil,
+        insecureRegistries: Set<String> = [],
+        retryPolicy: RetryPolicy = RetryPolicy(),
+        timeBound: Double = 1800,
+        maximumConcurrentTransfers: Int = 4,
+        chunkSize: Int = RegistryConfiguration.maximumChunkSize,
+        alwaysUploadInChunks: Bool = false,
+        progress: any TransferProgress = SilentTransferProgress(),
+        logger: Logger = Logger(label: "stevedore.registry"),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.credentials = credentials
+        self.caFile = caFile
+        self.insecureRegistries = insecureRegistries
+        self.retryPolicy = retryPolicy
+        self.timeBound = timeBound
+        self.maximumConcurrentTransfers = max(1, maximumConcurrentTransfers)
+        self.chunkSize = min(max(64 << 10, chunkSize), Self.maximumChunkSize)
+        self.alwaysUploadInChunks = alwaysUploadInChunks
+        self.progress = progress
+        self.logger = logger
+        self.environment = environment
+    }
+
+    /// Whether `registry` may be reached over plain HTTP.
+    public func allowsPlainHTTP(_ registry: String) -> Bool {
+        if insecureRegistries.contains(registry) { return true }
+        let host = Self.host(of: registry)
+        if insecureRegistries.contains(host) { return true }
+        return host == "localhost" || host == "127.0.0.1" || host == "::1"
+    }
+
+    static func host(of registry: String) -> String {
+        if registry.hasPrefix("["), let close = registry.firstIndex(of: "]") {
+            return String(registry[registry.index(after: registry.startIndex)..<close])
+        }
+        if let colon = registry.lastIndex(of: ":") { return String(registry[..<colon]) }
+        return registry
+    }
+}

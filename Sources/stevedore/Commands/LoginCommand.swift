@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import StevedoreAuth
+import StevedoreCore
+import StevedoreRegistry
+
+/// `stevedore login`: check credentials against a registry and store them as `docker login` does.
+struct LoginCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "login",
+        abstract: "Check credentials with a registry and save them in docker's config.json (mode 0600).",
+        discussion: "The file is $DOCKER_CONFIG/config.json, else ~/.docker/config.json; docker, podman and skopeo read it too."
+    )
+
+    @Argument(help: ArgumentHelp("The registry, e.g. ghcr.io or 127.0.0.1:5000.", valueName: "REGISTRY"))
+    var server: String
+
+    @OptionGroup(title: "Registry")
+    var registry: RegistryOptions
+
+    func validate() throws {
+        if registry.username == nil {
+            throw ValidationError("login needs --username NAME and the password on standard input with --password-stdin")
+        }
+    }
+
+    func run() async throws {
+        var host = server
+        for prefix in ["https://", "http://"] where host.hasPrefix(prefix) { host.removeFirst(prefix.count) }
+        while host.hasSuffix("/") { host.removeLast() }
+        if host == "index.docker.io" || host == "registry-1.docker.io" { host = ImageReference.dockerHub }
+        let credential = try await withRegistryClient(registry, explicitFor: host) { client in
+            try await client.checkCredentials(registry: host)
+        }
+        let file = DockerConfigFile(resolver: CredentialResolver())
+        try file.store(credential, for: host)
+        try registry.report("Login Succeeded: \(credential.username) at \(host) (saved in \(file.path))")
+    }
+}

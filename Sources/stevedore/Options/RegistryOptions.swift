@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import Logging
+import StevedoreAuth
+import StevedoreCore
+import StevedoreRegistry
+
+/// Flags shared by the commands that talk to registries: credentials, trust, limits, output.
+struct RegistryOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The user name for the registry; the password is read with --password-stdin.", valueName: "NAME"))
+    var username: String?
+
+    @Flag(help: "Read the password or token from standard input (it is never accepted on the command line).")
+    var passwordStdin = false
+
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp("A PEM file of extra certificate authorities to trust (SSL_CERT_FILE is read too).", valueName: "FILE"))
+    var caFile: String?
+
+    @Option(name: .customLong("insecure-registry"), help: ArgumentHelp("A registry that may be reached over plain HTTP (repeatable); localhost and 127.0.0.1 always may.", valueName: "HOST[:PORT]"))
+    var insecureRegistry: [String] = []
+
+    @Option(help: ArgumentHelp("The longest the whole transfer may take, retries included, in seconds.", valueName: "SECONDS"))
+    var timeout: Double = 1800
+
+    @Option(help: ArgumentHelp("How many times one request is tried before giving up.", valueName: "N"))
+    var retries: Int = 8
+
+    @Option(help: ArgumentHelp("How many blobs move at once.", valueName: "N"))
+    var jobs: Int = 4
+
+    @Option(name: .customLong("digest-file"), help: ArgumentHelp("Write the resulting REF@sha256:… to this file.", valueName: "FILE"))
+    var digestFile: String?
+
+    @Flag(help: "Print only the result (no progress).")
+    var quiet = false
+
+    @Flag(name: [.customLong("verbose"), .customShort("v")], help: "Log each request (never credentials).")
+    var verbose = false
+
+    func validate() throws {
+        if username != nil && !passwordStdin {
+            throw ValidationError("--username needs --password-stdin: pass the password on standard input, e.g. `echo \"$TOKEN\" | stevedore … --username NAME --password-stdin`")
+        }
+        if passwordStdin && username == nil {
+            throw ValidationError("--password-stdin needs --username")
+        }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard (1...100).contains(retries) else { throw ValidationError("--retries must be between 1 and 100") }
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
+    }
+
+    /// The password from standard input, without its final line break.
+    static func readPasswordFromStandardInput() throws -> String {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        var text = String(decoding: data, as: UTF8.self)
+        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        guard !text.isEmpty else {
+            throw CredentialError(.invalidCredential, "--password-stdin read an empty password; pipe the password or token into the command")
+        }
+        return text
+    }
+
+    /// A client whose explicit credential (if any) is for `registry`.
+    func makeClient(explicitFor registry: String?, credential: Credential? = nil) throws -> RegistryClient {
+        var explicit: (registry: String?, credential: Credential)?
+        if let credential {
+            explicit = (registry, credential)
+        } else if let username, passwordStdin {
+            explicit = (registry, Credential(username: username, secret: try Self.readPasswordFromStandardInput(), origin: "--password-stdin"))
+        }
+        let progress: any TransferProgress
+        if quiet {
+            progress = SilentTransferProgress()
+        } else if isatty(STDERR_FILENO) == 1, ProcessInfo.processInfo.environment["CI"] == nil {
+            progress = TerminalTransferProgress()
+        } else {
+            progress = LineTransferProgress()
+        }
+        var logger = Logger(label: "stevedore.registry")
+        logger.logLevel = verbose ? .debug : .warning
+        let configuration = RegistryConfiguration(
+            credentials: CredentialResolver(explicit: explicit),
+            caFile: caFile,
+            insecureRegistries: Set(insecureRegistry),
+            retryPolicy: RetryPolicy(maximumAttempts: retries),
+            timeBound: timeout,
+            maximumConcurrentTransfers: jobs,
+            progress: progress,
+            logger: logger
+        )
+        return try RegistryClient(configuration: configuration)
+    }
+
+    /// Prints the result on standard output and writes it to `--digest-file`.
+    func report(_ line: String) throws {
+        print(line)
+        if let digestFile {
+            do {
+                try Data((line + "\n").utf8).write(to: URL(fileURLWithPath: digestFile), options: .atomic)
+            } catch {
+                throw OutputError(message: "cannot write --digest-file \(digestFile): \(error.localizedDescription)")
+            }
+        }
+    }
+}
+
+/// Runs `body` with a client and shuts the client down afterwards, whatever happens.
+func withRegistryClient<T>(_ options: RegistryOptions, explicitFor registry: String?, credential: Credential? = nil, _ body: (RegistryClient) async throws -> T) async throws -> T {
+    let client = try options.makeClient(explicitFor: registry, credential: credential)
+    do {
+        let result = try await body(client)
+        try? await client.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+}

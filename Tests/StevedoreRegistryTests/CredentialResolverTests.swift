@@ -1,0 +1,100 @@
+import Foundation
+import StevedoreAuth
+import StevedoreTestSupport
+import Testing
+
+struct CredentialResolverTests {
+    @Test("explicit credentials win, for their registry only")
+    func explicitFirst() throws {
+        let home = try TemporaryDirectory()
+        let explicit = Credential(username: "me", secret: "flag-secret", origin: "--password-stdin")
+        let resolver = CredentialResolver(
+            explicit: ("ghcr.io", explicit),
+            environment: ["GITHUB_TOKEN": "gh-token", "HOME": home.path], homeDirectory: home.path
+        )
+        #expect(try resolver.credential(for: "ghcr.io") == explicit)
+        #expect(try resolver.credential(for: "quay.io") == nil)
+    }
+
+    @Test("STEVEDORE_REGISTRY_USERNAME/PASSWORD, optionally limited by STEVEDORE_REGISTRY")
+    func environmentVariables() throws {
+        let home = try TemporaryDirectory()
+        let all = CredentialResolver(environment: ["STEVEDORE_REGISTRY_USERNAME": "u", "STEVEDORE_REGISTRY_PASSWORD": "p"], homeDirectory: home.path)
+        #expect(try all.credential(for: "example.com")?.username == "u")
+        let limited = CredentialResolver(environment: ["STEVEDORE_REGISTRY_USERNAME": "u", "STEVEDORE_REGISTRY_PASSWORD": "p", "STEVEDORE_REGISTRY": "a.example"], homeDirectory: home.path)
+        #expect(try limited.credential(for: "b.example") == nil)
+        #expect(try limited.credential(for: "a.example")?.secret == "p")
+    }
+
+    @Test("GITHUB_TOKEN for ghcr.io, with GITHUB_ACTOR or a placeholder user")
+    func gitHubToken() throws {
+        let home = try TemporaryDirectory()
+        let withActor = CredentialResolver(environment: ["GITHUB_TOKEN": "ghs_x", "GITHUB_ACTOR": "octocat"], homeDirectory: home.path)
+        #expect(try withActor.credential(for: "ghcr.io") == Credential(username: "octocat", secret: "ghs_x", origin: "GITHUB_TOKEN"))
+        #expect(try withActor.credential(for: "docker.io") == nil)
+        let withoutActor = CredentialResolver(environment: ["GITHUB_TOKEN": "ghs_x"], homeDirectory: home.path)
+        #expect(try withoutActor.credential(for: "ghcr.io")?.username == CredentialResolver.gitHubPlaceholderUser)
+    }
+
+    @Test("docker config.json: credHelpers, auths (auth or username/password), credsStore; Docker Hub's key")
+    func dockerConfig() throws {
+        let home = try TemporaryDirectory()
+        let bin = home.appending("bin")
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try home.write("bin/docker-credential-fake", """
+            #!/bin/sh
+            read server
+            if [ "$server" = "helper.example" ]; then echo '{"ServerURL":"helper.example","Username":"helper-user","Secret":"helper-secret"}'; exit 0; fi
+            if [ "$server" = "store.example" ]; then echo '{"ServerURL":"store.example","Username":"store-user","Secret":"store-secret"}'; exit 0; fi
+            echo "credentials not found in native keychain"; exit 1
+            """, mode: 0o755)
+        let auth = Data("hub-user:hub-secret".utf8).base64EncodedString()
+        try home.write("docker/config.json", """
+            {"auths": {"https://index.docker.io/v1/": {"auth": "\(auth)"}, "plain.example": {"username": "pu", "password": "pp"}},
+             "credHelpers": {"helper.example": "fake"}, "credsStore": "fake"}
+            """)
+        let resolver = CredentialResolver(environment: ["DOCKER_CONFIG": home.appending("docker"), "PATH": "\(bin):/usr/bin:/bin"], homeDirectory: home.path)
+        #expect(try resolver.credential(for: "docker.io")?.secret == "hub-secret")
+        #expect(try resolver.credential(for: "plain.example")?.username == "pu")
+        #expect(try resolver.credential(for: "helper.example") == Credential(username: "helper-user", secret: "helper-secret", origin: "docker-credential-fake"))
+        #expect(try resolver.credential(for: "store.example")?.secret == "store-secret")
+        #expect(try resolver.credential(for: "unknown.example") == nil)
+    }
+
+    @Test("podman auth.json through REGISTRY_AUTH_FILE, then ~/.netrc")
+    func podmanThenNetrc() throws {
+        let home = try TemporaryDirectory()
+        let auth = Data("pod-user:pod-secret".utf8).base64EncodedString()
+        try home.write("auth.json", #"{"auths": {"quay.io": {"auth": "\#(auth)"}}}"#)
+        try home.write(".netrc", "machine registry.example:5000 login nobody password wrong\nmachine registry.example login net-user password net-secret\ndefault login anon password anon-secret\n")
+        let resolver = CredentialResolver(environment: ["REGISTRY_AUTH_FILE": home.appending("auth.json")], homeDirectory: home.path)
+        #expect(try resolver.credential(for: "quay.io")?.username == "pod-user")
+        #expect(try resolver.credential(for: "registry.example:5000") == Credential(username: "net-user", secret: "net-secret", origin: home.appending(".netrc")))
+        #expect(try resolver.credential(for: "other.example")?.username == "anon")
+    }
+
+    @Test("a broken config file is an error that names it; descriptions never show the secret")
+    func brokenFileAndDescriptions() throws {
+        let home = try TemporaryDirectory()
+        try home.write(".docker/config.json", "{not json")
+        let resolver = CredentialResolver(environment: [:], homeDirectory: home.path)
+        #expect(throws: CredentialError.self) { try resolver.credential(for: "x.example") }
+        let credential = Credential(username: "u", secret: "very-secret", origin: "test")
+        #expect(!"\(credential)".contains("very-secret"))
+        #expect(!String(reflecting: credential).contains("very-secret"))
+    }
+
+    @Test("DockerConfigFile keeps other entries and writes mode 0600")
+    func storeKeepsOtherEntries() throws {
+        let home = try TemporaryDirectory()
+        let path = try home.write("docker/config.json", #"{"auths": {"other.example": {"auth": "eDp5"}}, "credsStore": ""}"#)
+        try DockerConfigFile(path: path).store(Credential(username: "u", secret: "s", origin: "test"), for: "new.example")
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        let auths = object?["auths"] as? [String: Any]
+        #expect(auths?.keys.sorted() == ["new.example", "other.example"])
+        let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600)
+        let resolver = CredentialResolver(environment: ["DOCKER_CONFIG": home.appending("docker")], homeDirectory: home.path)
+        #expect(try resolver.credential(for: "new.example")?.secret == "s")
+    }
+}

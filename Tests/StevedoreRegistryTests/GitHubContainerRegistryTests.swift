@@ -1,0 +1,43 @@
+import StevedoreCore
+import StevedoreRegistry
+import Testing
+
+struct GitHubContainerRegistryTests {
+    @Test("org.opencontainers.image.source comes from GITHUB_SERVER_URL and GITHUB_REPOSITORY")
+    func sourceAnnotation() {
+        #expect(GitHubContainerRegistry.sourceAnnotation(environment: ["GITHUB_REPOSITORY": "octo/app"]) == "https://github.com/octo/app")
+        #expect(GitHubContainerRegistry.sourceAnnotation(environment: ["GITHUB_REPOSITORY": "octo/app", "GITHUB_SERVER_URL": "https://ghe.example/"]) == "https://ghe.example/octo/app")
+        #expect(GitHubContainerRegistry.sourceAnnotation(environment: [:]) == nil)
+        #expect(GitHubContainerRegistry.annotations(environment: ["GITHUB_REPOSITORY": "octo/app"]) == [AnnotationKey.source: "https://github.com/octo/app"])
+    }
+
+    @Test("a repository path with capitals is refused with its lowercase form")
+    func capitals() {
+        let error = #expect(throws: ImageModelError.self) {
+            try ImageReference(parsing: "ghcr.io/Octo/App:v1")
+        }
+        #expect(error?.message.contains("ghcr.io/octo/app:v1") == true)
+    }
+
+    @Test("the denied explanation names the workflow permission and the package's Actions access")
+    func deniedExplanation() {
+        #expect(GitHubContainerRegistry.deniedExplanation.contains("packages: write"))
+        #expect(GitHubContainerRegistry.deniedExplanation.contains("Manage Actions access"))
+    }
+}
+
+struct RetryPolicyTests {
+    @Test("delays grow exponentially with jitter and stay under the cap", arguments: 1...12)
+    func delays(attempt: Int) {
+        let policy = RetryPolicy(maximumAttempts: 10, initialDelay: 0.5, maximumDelay: 8)
+        let base = min(8, 0.5 * Double(1 << (attempt - 1)))
+        for _ in 0..<20 {
+            let delay = policy.delay(afterAttempt: attempt)
+            #expect(delay >= base / 2 && delay <= base)
+        }
+    }
+
+    @Test func retryableStatuses() {
+        #expect(RetryPolicy.retryableStatuses == [408, 429, 500, 502, 503, 504])
+    }
+}

@@ -1,0 +1,243 @@
+import Foundation
+import StevedoreCore
+import StevedoreLayout
+import StevedoreTestSupport
+import Testing
+
+/// `stevedore push`, `pull`, `copy` and `login` against Debian's docker-registry, checked with skopeo and umoci.
+@Suite(.serialized)
+struct PushCommandTests {
+    @Test("push, then skopeo and umoci read it; pull what skopeo pushed", arguments: RegistrySetup.allCases)
+    func pushAndPullRoundTrip(setup: RegistrySetup) throws {
+        let env = try RegistryTestEnvironment(setup)
+        defer { env.stop() }
+        let work = env.directory
+        let image = try TestLayouts.make(at: work.appending("source"), tag: "v1", layers: [
+            .init(randomFiles: ["data/blob.bin": 700_000]),
+            .init(files: ["hello.txt": "hello from stevedore \(setup)\n"]),
+        ])
+        let target = "\(env.address)/team/app"
+        let digestFile = work.appending("digest.txt")
+        var outputs = ""
+
+        let push = try env.stevedore(
+            ["push", "oci-layout:\(work.appending("source")):v1", "\(target):v1", "--tag", "extra", "--digest-file", digestFile]
+                + env.trustArguments + env.credentialArguments(),
+            stdin: env.needsCredentials ? env.password + "\n" : nil
+        )
+        outputs += push.output
+        #expect(push.status == 0, "\(push.output)")
+        let pinned = "\(target):v1@\(image.manifestDescriptor.digest)"
+        #expect(push.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == pinned)
+        #expect((try? String(contentsOfFile: digestFile, encoding: .utf8)) == pinned + "\n")
+
+        // skopeo sees the same manifest under both tags.
+        #expect(try env.skopeoDigest("\(target):v1") == image.manifestDescriptor.digest.description)
+        #expect(try env.skopeoDigest("\(target):extra") == image.manifestDescriptor.digest.description)
+
+        // skopeo copies it to an OCI layout unchanged, and umoci unpacks it.
+        let copy = try env.skopeo(["copy"] + env.skopeoArguments(side: "src") + ["docker://\(target):v1", "oci:\(work.appending("copy")):v1"])
+        #expect(copy.status == 0, "\(copy.output)")
+        let copied = try OCILayout(path: work.appending("copy"), create: false).resolve(tag: "v1")
+        #expect(copied.digest == image.manifestDescriptor.digest)
+        let unpack = try ProcessRunner.run(["umoci", "unpack", "--rootless", "--image", "\(work.appending("copy")):v1", work.appending("bundle")])
+        #expect(unpack.status == 0, "\(unpack.output)")
+        #expect((try? String(contentsOfFile: work.appending("bundle/rootfs/hello.txt"), encoding: .utf8)) == "hello from stevedore \(setup)\n")
+
+        // An image skopeo pushed pulls with identical digests.
+        let other = try TestLayouts.make(at: work.appending("other"), tag: "v2", layers: [
+            .init(randomFiles: ["other.bin": 300_000]), .init(files: ["etc/other.txt": "other\n"]),
+        ])
+        let skopeoPush = try env.skopeo(["copy"] + env.skopeoArguments(side: "dest") + ["oci:\(work.appending("other")):v2", "docker://\(env.address)/team/other:v2"])
+        #expect(skopeoPush.status == 0, "\(skopeoPush.output)")
+        let skopeoDigest = try env.skopeoDigest("\(env.address)/team/other:v2")
+        #expect(skopeoDigest == other.manifestDescriptor.digest.description)
+        let pull = try env.stevedore(
+            ["pull", "\(env.address)/team/other:v2", "oci-layout:\(work.appending("pulled")):v2", "--verbose"] + env.trustArguments + env.credentialArguments(),
+            stdin: env.needsCredentials ? env.password : nil
+        )
+        outputs += pull.output
+        #expect(pull.status == 0, "\(pull.output)")
+        #expect(pull.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "oci-layout:\(work.appending("pulled")):v2@\(skopeoDigest ?? "")")
+        let pulled = try OCILayout(path: work.appending("pulled"), create: false)
+        #expect(try pulled.resolve(tag: "v2").digest == other.manifestDescriptor.digest)
+        for descriptor in [other.manifest.config] + other.manifest.layers {
+            #expect(try TestLayouts.digest(ofFile: pulled.store.path(for: descriptor.digest)) == descriptor.digest)
+        }
+
+        // Pulling again moves nothing and gives the same answer.
+        let again = try env.stevedore(
+            ["pull", "\(env.address)/team/other:v2", "oci-layout:\(work.appending("pulled")):v2"] + env.trustArguments + env.credentialArguments(),
+            stdin: env.needsCredentials ? env.password : nil
+        )
+        outputs += again.output
+        #expect(again.stdout == pull.stdout)
+        #expect(again.stderr.contains("already present"))
+
+        // No secret in anything stevedore printed, even with --verbose.
+        if env.needsCredentials {
+            #expect(!outputs.contains(env.password))
+            #expect(!outputs.contains("eyJ"), "a JWT appeared in the output")
+        }
+    }
+
+    @Test("a private CA is required, and plain HTTP is refused for a registry not named")
+    func transportSecurity() throws {
+        let env = try RegistryTestEnvironment(.basicTLS)
+        defer { env.stop() }
+        try TestLayouts.make(at: env.directory.appending("source"), tag: "v1", layers: [.init(files: ["a.txt": "a\n"])])
+        let untrusted = try env.stevedore(
+            ["push", "oci-layout:\(env.directory.appending("source")):v1", "\(env.address)/app:v1"] + env.credentialArguments(),
+            stdin: env.password
+        )
+        #expect(untrusted.status == 1)
+        #expect(untrusted.stderr.hasPrefix("error: "))
+        #expect(untrusted.stderr.contains("--ca-file"), "\(untrusted.stderr)")
+        let viaEnvironment = try env.stevedore(
+            ["push", "oci-layout:\(env.directory.appending("source")):v1", "\(env.address)/app:v1", "--quiet"] + env.credentialArguments(),
+            stdin: env.password, environment: ["SSL_CERT_FILE": env.certificates?.caCertificate]
+        )
+        #expect(viaEnvironment.status == 0, "\(viaEnvironment.output)")
+        #expect(viaEnvironment.stderr.isEmpty, "--quiet printed: \(viaEnvironment.stderr)")
+    }
+
+    @Test("wrong password, pull-only credentials, unknown repository and unknown tag give specific errors")
+    func authenticationAndLookupErrors() throws {
+        let env = try RegistryTestEnvironment(.tokenTLS)
+        defer { env.stop() }
+        let source = env.directory.appending("source")
+        try TestLayouts.make(at: source, tag: "v1", layers: [.init(files: ["a.txt": "a\n"])])
+        var outputs = ""
+
+        let wrong = try env.stevedore(["push", "oci-layout:\(source):v1", "\(env.address)/team/app:v1"] + env.trustArguments + env.credentialArguments(), stdin: "not-the-password")
+        outputs += wrong.output
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.hasPrefix("error: "))
+        #expect(wrong.stderr.contains("refused user 'alice'"), "\(wrong.stderr)")
+
+        let readOnly = try env.stevedore(
+            ["push", "oci-layout:\(source):v1", "\(env.address)/team/app:v1"] + env.trustArguments + env.credentialArguments(user: env.reader),
+            stdin: env.readerPassword
+        )
+        outputs += readOnly.output
+        #expect(readOnly.status == 1)
+        #expect(readOnly.stderr.contains("denied user 'reader'"), "\(readOnly.stderr)")
+        #expect(readOnly.stderr.contains("push to team/app"), "\(readOnly.stderr)")
+
+        let pushed = try env.stevedore(["push", "oci-layout:\(source):v1", "\(env.address)/team/app:v1"] + env.trustArguments + env.credentialArguments(), stdin: env.password)
+        outputs += pushed.output
+        #expect(pushed.status == 0, "\(pushed.output)")
+
+        let unknownRepository = try env.stevedore(
+            ["pull", "\(env.address)/team/nothing:v1", "oci-layout:\(env.directory.appending("out"))"] + env.trustArguments + env.credentialArguments(user: env.reader),
+            stdin: env.readerPassword
+        )
+        outputs += unknownRepository.output
+        #expect(unknownRepository.status == 1)
+        #expect(unknownRepository.stderr.contains("repository team/nothing does not exist"), "\(unknownRepository.stderr)")
+
+        let unknownTag = try env.stevedore(
+            ["pull", "\(env.address)/team/app:nope", "oci-layout:\(env.directory.appending("out"))"] + env.trustArguments + env.credentialArguments(user: env.reader),
+            stdin: env.readerPassword
+        )
+        outputs += unknownTag.output
+        #expect(unknownTag.status == 1)
+        #expect(unknownTag.stderr.contains("has no tag 'nope'"), "\(unknownTag.stderr)")
+
+        let anonymous = try env.stevedore(["pull", "\(env.address)/team/app:v1", "oci-layout:\(env.directory.appending("out"))"] + env.trustArguments)
+        #expect(anonymous.status == 1)
+        #expect(anonymous.stderr.contains("needs credentials"), "\(anonymous.stderr)")
+
+        for secret in [env.password, env.readerPassword, "eyJ"] {
+            #expect(!outputs.contains(secret))
+        }
+    }
+
+    @Test("login stores docker-style credentials (0600) that later commands use")
+    func loginThenPush() throws {
+        let env = try RegistryTestEnvironment(.basicTLS)
+        defer { env.stop() }
+        let bad = try env.stevedore(["login", env.address, "--username", env.user, "--password-stdin"] + env.trustArguments, stdin: "wrong")
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("refused"), "\(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: env.directory.appending("home/.docker/config.json")))
+
+        let login = try env.stevedore(["login", env.address, "--username", env.user, "--password-stdin"] + env.trustArguments, stdin: env.password)
+        #expect(login.status == 0, "\(login.output)")
+        #expect(!login.output.contains(env.password))
+        let configPath = env.directory.appending("home/.docker/config.json")
+        let attributes = try FileManager.default.attributesOfItem(atPath: configPath)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: configPath))) as? [String: Any]
+        let auth = ((config?["auths"] as? [String: Any])?[env.address] as? [String: Any])?["auth"] as? String
+        #expect(auth == Data("\(env.user):\(env.password)".utf8).base64EncodedString())
+
+        try TestLayouts.make(at: env.directory.appending("source"), tag: "v1", layers: [.init(files: ["a.txt": "a\n"])])
+        let push = try env.stevedore(["push", "oci-layout:\(env.directory.appending("source")):v1", "\(env.address)/app:v1"] + env.trustArguments)
+        #expect(push.status == 0, "\(push.output)")
+    }
+
+    @Test("a --from image on the same registry mounts the base layers and runs under podman")
+    func baseLayersAreMounted() async throws {
+        let env = try RegistryTestEnvironment(.plain)
+        defer { env.stop() }
+        let work = env.directory
+        // A busybox base image, made with umoci and pushed by skopeo.
+        let base = work.appending("base")
+        for step in [
+            ["umoci", "init", "--layout", base],
+            ["umoci", "new", "--image", "\(base):latest"],
+            ["umoci", "unpack", "--rootless", "--image", "\(base):latest", work.appending("base-bundle")],
+        ] {
+            try TestLayouts.check(ProcessRunner.run(step))
+        }
+        let rootfs = work.appending("base-bundle/rootfs")
+        try TestLayouts.check(ProcessRunner.run(["sh", "-c", "mkdir -p '\(rootfs)/bin' && cp /usr/bin/busybox '\(rootfs)/bin/busybox' && ln -s busybox '\(rootfs)/bin/sh' && ln -s busybox '\(rootfs)/bin/cat'"]))
+        try TestLayouts.check(ProcessRunner.run(["umoci", "repack", "--image", "\(base):latest", work.appending("base-bundle")]))
+        try TestLayouts.check(ProcessRunner.run(["umoci", "config", "--image", "\(base):latest", "--config.env", "PATH=/bin", "--config.cmd", "/bin/sh"]))
+        let baseReference = "\(env.address)/library/busybox:1"
+        try TestLayouts.check(env.skopeo(["copy", "--dest-tls-verify=false", "oci:\(base):latest", "docker://\(baseReference)"]))
+        guard let baseDigestText = try env.skopeoDigest(baseReference) else {
+            Issue.record("skopeo cannot inspect the base")
+            return
+        }
+
+        // Pull the base with stevedore, then add our layer on top, recording the base.
+        let app = work.appending("app")
+        let pull = try env.stevedore(["pull", baseReference, "oci-layout:\(app):base"])
+        try #require(pull.status == 0, "\(pull.output)")
+        let layout = try OCILayout(path: app, create: false)
+        let baseImage = try await layout.image(tag: "base").loadImage(platform: nil)
+        let ours = try TestLayouts.makeLayers([.init(files: ["hello.txt": "stevedore was here\n"])], in: layout, scratch: work.appending("scratch"))
+        var configuration = baseImage.configuration
+        configuration.rootfs.diffIDs += ours.map(\.diffID)
+        configuration.history = (configuration.history ?? []) + [.init(created: "1970-01-01T00:00:00Z", createdBy: "stevedore test layer")]
+        let image = try Image(
+            configuration: configuration, layers: baseImage.manifest.layers + ours.map(\.descriptor),
+            manifestAnnotations: [AnnotationKey.baseName: baseReference, AnnotationKey.baseDigest: baseDigestText]
+        )
+        try layout.write(image, tag: "app")
+
+        let push = try env.stevedore(["push", "oci-layout:\(app):app", "\(env.address)/team/app:1"])
+        #expect(push.status == 0, "\(push.output)")
+        #expect(push.stderr.contains("mounted \(baseImage.manifest.layers.count)"), "\(push.stderr)")
+        #expect(env.registry.requestCount(method: "POST", uriContaining: "mount=", status: 201) == baseImage.manifest.layers.count)
+        for layer in baseImage.manifest.layers {
+            #expect(env.registry.requestCount(method: "PUT", uriContaining: layer.digest.encoded) == 0, "base layer \(layer.digest) was uploaded")
+        }
+
+        // podman runs it: the base's shell and our file are both there.
+        let podmanRoot = work.appending("podman")
+        let runroot = "/tmp/pr-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: runroot) }
+        let podman = try ProcessRunner.run([
+            "podman", "--root", podmanRoot, "--runroot", runroot, "--storage-driver", "vfs", "--runtime", "runc",
+            "--cgroup-manager", "cgroupfs", "--events-backend", "file",
+            "run", "--rm", "--network=none", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
+            "--tls-verify=false", "\(env.address)/team/app:1", "/bin/sh", "-c", "cat /hello.txt",
+        ], timeout: 300)
+        #expect(podman.status == 0, "\(podman.output)")
+        #expect(podman.stdout.contains("stevedore was here"), "\(podman.output)")
+    }
+}
+

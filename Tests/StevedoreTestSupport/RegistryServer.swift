@@ -1,0 +1,107 @@
+import Foundation
+
+/// Debian's `docker-registry` (distribution 2.8) on 127.0.0.1 with a free port, in one of the set-ups the
+/// acceptance tests need. Stop it with ``stop()`` (it also stops when released).
+public final class RegistryServer: @unchecked Sendable {
+    /// How clients authenticate.
+    public enum Authentication: Sendable {
+        /// No authentication.
+        case none
+        /// htpasswd Basic authentication with these users and passwords (bcrypt).
+        case basic(users: [String: String])
+        /// Token authentication: the token server issues JWTs signed with the certificates' token key.
+        case token(RegistryTokenServer)
+    }
+
+    /// `host:port`, e.g. `127.0.0.1:41234`.
+    public let address: String
+    public let port: Int
+    /// Whether it serves HTTPS (with ``RegistryCertificates/serverCertificate``).
+    public let usesTLS: Bool
+    /// The registry's storage and configuration.
+    public let directory: String
+    private let process: BackgroundProcess
+
+    /// Starts a registry in `directory`.
+    public init(directory: String, authentication: Authentication, certificates: RegistryCertificates?) throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(atPath: "\(directory)/storage", withIntermediateDirectories: true)
+        port = try BackgroundProcess.freePort()
+        address = "127.0.0.1:\(port)"
+        usesTLS = certificates != nil
+        var config = """
+            version: 0.1
+            log:
+              level: info
+              formatter: text
+            storage:
+              filesystem:
+                rootdirectory: \(directory)/storage
+              delete:
+                enabled: true
+            http:
+              addr: 127.0.0.1:\(port)
+              secret: stevedore-test-secret
+            """
+        if let certificates {
+            config += """
+
+                  tls:
+                    certificate: \(certificates.serverCertificate)
+                    key: \(certificates.serverKey)
+                """
+        }
+        switch authentication {
+        case .none:
+            break
+        case .basic(let users):
+            var lines = ""
+            for (user, password) in users.sorted(by: { $0.key < $1.key }) {
+                let result = try ProcessRunner.run(["htpasswd", "-Bbn", user, password], timeout: 60)
+                guard result.status == 0 else { throw TestServerError("htpasswd failed: \(result.stderr)") }
+                lines += result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
+            }
+            try Data(lines.utf8).write(to: URL(fileURLWithPath: "\(directory)/htpasswd"))
+            config += """
+
+                auth:
+                  htpasswd:
+                    realm: stevedore-test
+                    path: \(directory)/htpasswd
+                """
+        case .token(let tokenServer):
+            config += """
+
+                auth:
+                  token:
+                    realm: \(tokenServer.realm)
+                    service: \(RegistryTokenServer.service)
+                    issuer: \(RegistryTokenServer.issuer)
+                    rootcertbundle: \(tokenServer.certificates.tokenCertificate)
+                """
+        }
+        try Data((config + "\n").utf8).write(to: URL(fileURLWithPath: "\(directory)/config.yml"))
+        process = try BackgroundProcess(["docker-registry", "serve", "\(directory)/config.yml"], logPath: "\(directory)/registry.log")
+        do {
+            try process.waitForPort(port)
+        } catch {
+            process.stop()
+            throw error
+        }
+    }
+
+    /// What the registry logged (requests with method, path and status).
+    public var log: String { process.log }
+
+    /// How many log lines record a completed request whose method is `method` and whose URI contains `fragment`.
+    public func requestCount(method: String, uriContaining fragment: String, status: Int? = nil) -> Int {
+        log.split(separator: "\n").filter { line in
+            line.contains("response completed") && line.contains("http.request.method=\(method)")
+                && line.contains(fragment) && (status.map { line.contains("http.response.status=\($0)") } ?? true)
+        }.count
+    }
+
+    public func stop() { process.stop() }
+
+    deinit { process.stop() }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Stevedore builds with and the independent tools its tests use as judges.
+# Safe to run again: it installs only what is missing. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  libarchive-dev zlib1g-dev                    # the C libraries Stevedore links
+  skopeo umoci oci-image-tool podman runc      # judges of the images Stevedore writes
+  busybox-static docker-registry               # a base image and a real registry for the tests
+  apache2-utils openssl ca-certificates curl jq pigz git
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
