@@ -157,13 +157,26 @@ import Testing
         #expect(report.problems[0].message.contains("checksum"))
     }
 
-    @Test func tarCutAtAnEntryBoundaryIsReported() throws {
+    /// Go's tar writer leaves no end-of-archive blocks (nor the last entry's padding) when it is not closed, as in
+    /// umoci's layers; umoci, Go readers and runtimes accept such a stream, so the scanner does too.
+    @Test(arguments: [1024, 1025])
+    func tarWithoutEndBlocksIsAccepted(length: Int) throws {
         let directory = try TemporaryDirectory("stevedore-cut")
         try directory.write("a", "a")
-        try LayerFixtures.shell("cd '\(directory.path)' && tar --format=ustar -cf full.tar a && head -c 1024 full.tar > cut.tar")
+        try LayerFixtures.shell("cd '\(directory.path)' && tar --format=ustar -cf full.tar a && head -c \(length) full.tar > cut.tar")
+        let report = try Self.scan(directory.appending("cut.tar"), compression: .none)
+        #expect(report.entries == ["a"])
+        #expect(report.problems.isEmpty)
+    }
+
+    @Test func tarCutInsideAnEntrysDataIsReported() throws {
+        let directory = try TemporaryDirectory("stevedore-cut-data")
+        try directory.write("a", String(repeating: "a", count: 2000))
+        try LayerFixtures.shell("cd '\(directory.path)' && tar --format=ustar -cf full.tar a && head -c 1500 full.tar > cut.tar")
         let report = try Self.scan(directory.appending("cut.tar"), compression: .none)
         #expect(report.entries == ["a"])
         #expect(report.problems.map(\.kind) == [.corruptTar])
+        #expect(report.problems.first?.message.contains("truncated") == true)
     }
 
     @Test func zstdLayersAreNotSupported() {
