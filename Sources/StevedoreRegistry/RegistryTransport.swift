@@ -380,7 +380,7 @@ final class RegistryTransport: Sendable {
         let details = RegistryErrorBody(body)
         let status = response.status.code
         let credential = try? await credential(for: registry)
-        let who = credential.flatMap { $0?.description } ?? "anonymous access"
+        let who = credential?.description ?? "anonymous access"
         let repository = scopes.first.flatMap { scope -> String? in
             let parts = scope.split(separator: ":")
             return parts.count >= 3 ? String(parts[1]) : nil
