@@ -27,7 +27,8 @@ public struct GitRepository: Sendable {
             throw PublishError(.gitFailed, "`git status` failed in \(directory): \(status.errorOutput)")
         }
         let branch = try run(["symbolic-ref", "--quiet", "--short", "HEAD"])
-        let origin = try run(["remote", "get-url", "origin"])
+        // The configured URL, not `remote get-url`, which applies url.<base>.insteadOf rewrites.
+        let origin = try run(["config", "--get", "remote.origin.url"])
         let originHead = try run(["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"])
         var originDefaultBranch: String?
         if originHead.status == 0, originHead.output.hasPrefix("origin/") {

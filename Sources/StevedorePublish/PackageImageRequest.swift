@@ -104,7 +104,14 @@ public struct PackageImageRequest: Hashable, Sendable {
             switch location {
             case .layout(let path, let tag):
                 lines.append("OCI layout: \(location)")
-                lines.append("  run it:  podman run --rm \(publish)oci:\(path)\(tag.map { ":\($0)" } ?? "")")
+                let source = "oci:\(path)\(tag.map { ":\($0)" } ?? "")"
+                if path == path.lowercased() {
+                    lines.append("  run it:  podman run --rm \(publish)\(source)")
+                } else {
+                    // podman names an image read from a layout after its path, which must then be lowercase.
+                    let name = "localhost/\(storageName(URL(fileURLWithPath: path).lastPathComponent)):\(tag ?? "latest")"
+                    lines.append("  run it:  skopeo copy \(source) containers-storage:\(name) && podman run --rm \(publish)\(name)")
+                }
             case .dockerArchive(let path, _):
                 lines.append("docker-archive: \(path)")
                 lines.append("  run it:  podman load -i \(path)   (or docker load -i \(path)), then podman run --rm \(publish)IMAGE")
@@ -114,5 +121,12 @@ public struct PackageImageRequest: Hashable, Sendable {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `name` as an image repository path component: lowercase letters and digits, other characters as `-`.
+    static func storageName(_ name: String) -> String {
+        let mapped = String(name.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
+        let trimmed = mapped.split(separator: "-").joined(separator: "-")
+        return trimmed.isEmpty ? "image" : trimmed
     }
 }

@@ -10,7 +10,7 @@ extension PluginTests {
             let first = try PluginFixture.swiftPackage(["build-image", "--expose", "8080"], in: package)
             try #require(first.status == 0, "build-image failed:\n\(first.output)")
             let digest = try #require(PluginFixture.builtDigest(in: first.output), "no digest in:\n\(first.output)")
-            #expect(first.output.contains("podman run --rm -p 8080:8080 oci:"), "\(first.output)")
+            #expect(first.output.contains("containers-storage:localhost/helloserver:latest && podman run --rm -p 8080:8080 localhost/helloserver:latest"), "\(first.output)")
             let layout = package + "/.build/stevedore/oci/HelloServer"
 
             // Same commit, built again: the same digest.
@@ -19,7 +19,7 @@ extension PluginTests {
             #expect(PluginFixture.builtDigest(in: second.output) == digest)
 
             // The OCI tools accept it.
-            let validate = try ProcessRunner.run(["oci-image-tool", "validate", "--type", "imageLayout", "--ref", "name=latest", layout])
+            let validate = try ProcessRunner.run(["oci-image-tool", "validate", "--type", "image", "--ref", "name=latest", layout])
             #expect(validate.status == 0, "\(validate.output)")
             let unpackDirectory = try TemporaryDirectory("plugin-umoci")
             let bundle = unpackDirectory.appending("bundle")
@@ -37,10 +37,14 @@ extension PluginTests {
             #expect(labels["org.opencontainers.image.created"] == PluginFixture.commitDate)
             #expect((config["created"] as? String)?.hasPrefix("2023-11-14T22:13:20") == true)
 
-            // podman runs it; /up answers 200 and / serves the bundled page.
+            // podman runs it; /up answers 200 and / serves the bundled page. (podman names an image read from a
+            // layout after its path, which must be lowercase: run a copy.)
             let podman = try PluginPodman()
+            let runnable = "/tmp/plugin-image-\(UUID().uuidString.prefix(8).lowercased())"
+            try FileManager.default.copyItem(atPath: layout, toPath: runnable)
+            defer { try? FileManager.default.removeItem(atPath: runnable) }
             let port = try BackgroundProcess.freePort()
-            let run = try podman.run(["run", "-d", "--network=host", "-e", "PORT=\(port)", "oci:\(layout):latest"])
+            let run = try podman.run(["run", "-d", "--network=host", "-e", "PORT=\(port)", "oci:\(runnable):latest"])
             try #require(run.status == 0, "podman run failed:\n\(run.output)")
             let container = run.stdout.split(separator: "\n").last.map(String.init) ?? ""
             defer { _ = try? podman.run(["rm", "-f", "-t", "1", container]) }

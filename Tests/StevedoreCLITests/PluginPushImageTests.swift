@@ -107,7 +107,10 @@ extension PluginTests {
             #expect(FileManager.default.fileExists(atPath: archive))
 
             let podman = try PluginPodman()
-            let run = try podman.run(["run", "--rm", "--network=none", "oci:\(package)/.build/greeter-image:v1"])
+            let runnable = "/tmp/plugin-image-\(UUID().uuidString.prefix(8).lowercased())"
+            try FileManager.default.copyItem(atPath: package + "/.build/greeter-image", toPath: runnable)
+            defer { try? FileManager.default.removeItem(atPath: runnable) }
+            let run = try podman.run(["run", "--rm", "--network=none", "oci:\(runnable):v1"])
             #expect(run.status == 0 && run.stdout.contains("Ahoy from the resource bundle sailor"), "\(run.output)")
 
             let registry = try PluginTestRegistry(tokenAuthentication: false)

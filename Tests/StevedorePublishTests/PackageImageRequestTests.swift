@@ -53,4 +53,11 @@ import Testing
         #expect(text.contains("podman run --rm -p 8080:8080 oci:/l:latest"))
         #expect(text.contains("podman load -i /a.tar"))
     }
+
+    @Test func layoutPathsWithCapitalsAreCopiedIntoStorageFirst() {
+        let text = PackageImageRequest.runInstructions(
+            outputs: [.layout(path: "/src/Hello/.build/stevedore/oci/HelloServer", tag: "v1")], digest: Digest.sha256(of: [1]), port: nil)
+        #expect(text.contains("skopeo copy oci:/src/Hello/.build/stevedore/oci/HelloServer:v1 containers-storage:localhost/helloserver:v1 && podman run --rm localhost/helloserver:v1"))
+        #expect(PackageImageRequest.storageName("My_App.2") == "my-app-2")
+    }
 }
