@@ -69,6 +69,11 @@ struct PackageImageCommand: ParsableCommand {
         if !registry.arguments.isEmpty, !push { throw ValidationError("--ca-file, --insecure-registry, --username and --password-stdin only apply with --push.") }
     }
 
+    /// Writes a line to standard output at once, so it keeps its place among the engine's lines.
+    static func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let packageDirectory = URL(fileURLWithPath: self.packageDirectory).standardizedFileURL.path
@@ -96,7 +101,8 @@ struct PackageImageCommand: ParsableCommand {
             resourceBundles: resourceBundles,
             base: from,
             outputs: outputs,
-            buildOptions: image.arguments
+            // The engine's own hints are replaced by the run instructions printed below.
+            buildOptions: image.quiet ? image.arguments : image.arguments + ["--quiet"]
         )
         let layoutTag = destination?.tags.first ?? tag.first ?? "latest"
         let resolvedOutputs = request.resolvedOutputs(layoutTag: layoutTag, needsLayout: push)
@@ -105,7 +111,7 @@ struct PackageImageCommand: ParsableCommand {
             request.buildArguments(provenance: provenance, outputs: resolvedOutputs, digestFile: engine.digestFile("build")),
             digestKey: "build"
         )
-        print(PackageImageRequest.runInstructions(outputs: resolvedOutputs, digest: builtDigest, port: image.expose.first?.split(separator: "/").first.map(String.init)))
+        Self.say(PackageImageRequest.runInstructions(outputs: resolvedOutputs, digest: builtDigest, port: image.expose.first?.split(separator: "/").first.map(String.init)))
 
         guard let destination else { return }
         guard let layout = PackageImageRequest.layoutToPush(in: resolvedOutputs) else {
@@ -119,8 +125,8 @@ struct PackageImageCommand: ParsableCommand {
         let published = PublishedImage(repository: destination.repository, digest: pushedDigest, tags: destination.tags, isDirty: provenance.isDirty)
         try GitHubActionsOutput.writePinnedReference(published, to: pushedImageFile ?? request.pushedImageFile)
         try GitHubActionsOutput(environment: environment).write(published)
-        print("Pushed \(destination.repository) tags \(destination.tags.joined(separator: ", "))")
-        print(published.taggedPinnedReference)
+        Self.say("Pushed \(destination.repository) tags \(destination.tags.joined(separator: ", "))")
+        Self.say(published.taggedPinnedReference)
 
         if deploy, let first = destination.tags.first {
             try engine.run(["deploy", "kamal", "--package-path", packageDirectory, "--tag", first])
