@@ -379,8 +379,8 @@ final class RegistryTransport: Sendable {
         let registry = request.registry
         let details = RegistryErrorBody(body)
         let status = response.status.code
-        let credential = try? await credential(for: registry)
-        let who = credential.flatMap { $0?.description } ?? "anonymous access"
+        let credential: Credential? = (try? await credential(for: registry)) ?? nil
+        let who = credential?.description ?? "anonymous access"
         let repository = scopes.first.flatMap { scope -> String? in
             let parts = scope.split(separator: ":")
             return parts.count >= 3 ? String(parts[1]) : nil
@@ -389,7 +389,7 @@ final class RegistryTransport: Sendable {
         let codes = Set(details.codes)
         if status == 401 {
             let challenges = response.headers["WWW-Authenticate"].flatMap(AuthenticationChallenge.parse)
-            if credential == nil || credential.flatMap({ $0 }) == nil {
+            if credential == nil {
                 return RegistryError(.unauthorized, "\(registry) needs credentials to \(action) \(repository ?? "this repository") (\(request.summary) answered 401); use `stevedore login \(registry)`, --username with --password-stdin, or STEVEDORE_REGISTRY_USERNAME/STEVEDORE_REGISTRY_PASSWORD")
             }
             if challenges.contains(where: { $0.error == "insufficient_scope" }) || codes.contains("DENIED") {
