@@ -232,24 +232,24 @@ final class RegistryTransport: Sendable {
         try await sessions.session(for: registry) { try await self.ping(registry, deadline: deadline) }
     }
 
-    /// `GET /v2/` over HTTPS, else over plain HTTP where allowed; learns the challenge.
+    /// `GET /v2/`: learns the base URL and the challenge. A registry that may use plain HTTP is asked over
+    /// plain HTTP first (a TLS server refuses that at once, while a plain server would leave a TLS
+    /// handshake hanging), then over HTTPS; any other registry over HTTPS only.
     private func ping(_ registry: String, deadline: OperationDeadline) async throws -> RegistrySessions.Session {
-        do {
+        guard configuration.allowsPlainHTTP(registry) else {
             return try await ping(base: "https://\(registry)", registry: registry, deadline: deadline)
-        } catch let secureError as RegistryError where configuration.allowsPlainHTTP(registry) && (secureError.code == .tlsFailure || secureError.code == .connectionFailed) {
-            do {
-                let session = try await ping(base: "http://\(registry)", registry: registry, deadline: deadline)
-                logger.debug("plain HTTP", metadata: ["registry": "\(registry)"])
-                return session
-            } catch let plainError as RegistryError where plainError.code == .invalidResponse || plainError.code == .connectionFailed {
-                // Nothing usable speaks plain HTTP there either: the HTTPS error says more.
-                throw secureError
-            }
+        }
+        do {
+            let session = try await ping(base: "http://\(registry)", registry: registry, deadline: deadline, probing: true)
+            logger.debug("plain HTTP", metadata: ["registry": "\(registry)"])
+            return session
+        } catch let plainError as RegistryError where plainError.code == .invalidResponse || plainError.code == .connectionFailed {
+            return try await ping(base: "https://\(registry)", registry: registry, deadline: deadline)
         }
     }
 
-    private func ping(base: String, registry: String, deadline: OperationDeadline) async throws -> RegistrySessions.Session {
-        let fallsBack = base.hasPrefix("https:") && configuration.allowsPlainHTTP(registry)
+    private func ping(base: String, registry: String, deadline: OperationDeadline, probing: Bool = false) async throws -> RegistrySessions.Session {
+        let fallsBack = probing
         return try await withRetries("GET /v2/", registry: registry, deadline: deadline) {
             var request = HTTPClientRequest(url: "\(base)/v2/")
             request.method = .GET
@@ -259,7 +259,7 @@ final class RegistryTransport: Sendable {
             } catch {
                 let classified = classify(error, request: RegistryRequest(method: .GET, registry: registry, target: "/v2/", scopes: [], accepted: []), deadline: deadline)
                 if let failure = classified as? TransientFailure, fallsBack {
-                    throw RegistryError(.connectionFailed, "cannot reach \(registry) over HTTPS: \(failure.lastAnswer)")
+                    throw RegistryError(.connectionFailed, "cannot reach \(registry) over plain HTTP: \(failure.lastAnswer)")
                 }
                 throw classified
             }
