@@ -95,6 +95,9 @@ final class RegistryTransport: Sendable {
             timeout: HTTPClient.Configuration.Timeout(connect: .seconds(30), read: .seconds(600))
         )
         http.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+        // A failed connection fails its request at once: the retry policy (with its time bound) decides what
+        // comes next, and an untrusted certificate is reported immediately.
+        http.connectionPool.retryConnectionEstablishment = false
         self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: http)
     }
 
