@@ -81,7 +81,7 @@ struct PushCommandTests {
         }
     }
 
-    @Test("a private CA is required, and plain HTTP is refused for a registry not named")
+    @Test("a registry with a private CA is refused until --ca-file or SSL_CERT_FILE names the CA")
     func transportSecurity() throws {
         let env = try RegistryTestEnvironment(.basicTLS)
         defer { env.stop() }
