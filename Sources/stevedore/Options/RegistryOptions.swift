@@ -68,6 +68,11 @@ struct RegistryOptions: ParsableArguments {
         } else if let username, passwordStdin {
             explicit = (registry, Credential(username: username, secret: try Self.readPasswordFromStandardInput(), origin: "--password-stdin"))
         }
+        return try makeClient(explicit: explicit)
+    }
+
+    /// A client with an explicit credential found elsewhere (e.g. Kamal's registry secret).
+    func makeClient(explicit: (registry: String?, credential: Credential)?) throws -> RegistryClient {
         let progress: any TransferProgress
         if quiet {
             progress = SilentTransferProgress()
