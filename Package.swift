@@ -140,6 +140,13 @@ let package = Package(
             dependencies: ["stevedore"]
         ),
 
+        // Benchmarks (scripts/bench-layer.sh).
+        .executableTarget(
+            name: "stevedore-bench-layer",
+            dependencies: ["StevedoreArchive"],
+            path: "Benchmarks/LayerBench"
+        ),
+
         // Tests.
         .target(
             name: "StevedoreTestSupport",

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
 /// How ``LayerWriter`` builds a layer. None of these change the bytes written except `compressionLevel`,
 /// `modificationTime` and `blockSize`: the thread count never does.
@@ -31,9 +25,9 @@ public struct LayerOptions: Hashable, Sendable {
         self.blockSize = blockSize
     }
 
-    /// The processors this process may run on.
+    /// The processors this process may use (`ProcessInfo.activeProcessorCount`).
     public static var activeProcessorCount: Int {
-        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// Options whose `modificationTime` comes from the `SOURCE_DATE_EPOCH` environment variable, 0 when unset.

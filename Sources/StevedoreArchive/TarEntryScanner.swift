@@ -30,6 +30,8 @@ struct TarEntryScanner {
     private var pendingPath: [UInt8]?
     private var pendingLinkPath: [UInt8]?
     private var pendingSize: Int64?
+    /// How much of the current `.skipping` state is padding after the entry's data.
+    private var trailingPadding: Int64 = 0
 
     init(problemLimit: Int) {
         self.problemLimit = problemLimit
@@ -83,7 +85,12 @@ struct TarEntryScanner {
         case .ended, .failed:
             return
         case .header where headerFill == 0:
-            report(.corruptTar, "the tar stream ends after \(position) bytes without its end-of-archive blocks; it may be truncated")
+            // Without end-of-archive blocks, as Go's tar writer leaves a stream it was not closed on (umoci does
+            // this): every entry is complete, and Go readers, umoci and container runtimes accept it.
+            return
+        case .skipping(let remaining) where remaining <= trailingPadding:
+            // The last entry's data is complete; only its padding to 512 bytes is missing, which readers accept too.
+            return
         default:
             report(.corruptTar, "the tar stream ends in the middle of an entry after \(position) bytes; it is truncated")
         }
@@ -125,6 +132,7 @@ struct TarEntryScanner {
             return
         case UInt8(ascii: "g"):
             let total = headerSize + (512 - headerSize % 512) % 512
+            trailingPadding = 0
             if total > 0 { state = .skipping(remaining: total) }
             return
         default:
@@ -142,6 +150,9 @@ struct TarEntryScanner {
         let carriesData = !(UInt8(ascii: "2")...UInt8(ascii: "6")).contains(typeFlag)
         if carriesData, size + padding > 0 {
             state = .skipping(remaining: size + padding)
+            trailingPadding = padding
+        } else {
+            trailingPadding = 0
         }
     }
 

@@ -34,6 +34,10 @@ final class TarStreamWriter {
     private let modificationTime: Int64
     private let readBuffer: UnsafeMutableRawBufferPointer
     private var isClosed = false
+    /// A UTF-8 character locale for this thread, so libarchive converts names without touching the process
+    /// locale; `nil` when the system has none (then only ASCII names can be written).
+    private let utf8Locale: locale_t?
+    private let previousLocale: locale_t?
 
     init(modificationTime: Int64, consumer: @escaping Consumer) throws {
         guard let archive = archive_write_new() else {
@@ -48,6 +52,9 @@ final class TarStreamWriter {
         self.context = CallbackContext(consumer: consumer)
         self.modificationTime = modificationTime
         self.readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readBufferSize, alignment: 64)
+        let locale = newlocale(Int32(1) << LC_CTYPE, "C.UTF-8", nil) ?? newlocale(Int32(1) << LC_CTYPE, "en_US.UTF-8", nil)
+        self.utf8Locale = locale
+        self.previousLocale = locale.flatMap { uselocale($0) }
         try check(archive_write_set_format_pax_restricted(archive), "choose the pax format")
         try check(archive_write_set_bytes_per_block(archive, 64 << 10), "set the block size")
         try check(archive_write_set_bytes_in_last_block(archive, 1), "turn off end padding")
@@ -70,10 +77,24 @@ final class TarStreamWriter {
         if !isClosed { archive_write_fail(archive) }
         archive_write_free(archive)
         readBuffer.deallocate()
+        if let utf8Locale {
+            if let previousLocale { uselocale(previousLocale) }
+            freelocale(utf8Locale)
+        }
     }
 
     /// Writes one entry: its header and, for a regular file, its bytes.
     func write(_ item: FileTreeEntry) throws {
+        if utf8Locale == nil {
+            var names = [item.path, item.owner.userName, item.owner.groupName]
+            switch item.kind {
+            case .symbolicLink(let target), .hardLink(let target): names.append(target)
+            default: break
+            }
+            if names.contains(where: { $0.utf8.contains { $0 >= 0x80 } }) {
+                throw ArchiveError(.archiveFailure, "'\(item.path)' has non-ASCII characters but this system has no UTF-8 locale (C.UTF-8) for libarchive to write them; install one or rename the file")
+            }
+        }
         archive_entry_clear(entry)
         archive_entry_set_pathname_utf8(entry, item.path)
         archive_entry_set_mtime(entry, time_t(modificationTime), 0)

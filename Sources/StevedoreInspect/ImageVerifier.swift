@@ -104,7 +104,8 @@ public struct ImageVerifier: Sendable {
                 if position < diffIDs.count, layerReport.diffID != diffIDs[position] {
                     report.problems.append(Problem(digest: layer.digest, message: "layer \(position + 1) decompresses to \(layerReport.diffID), but the configuration's diff_ids[\(position)] is \(diffIDs[position])"))
                 }
-                for problem in layerReport.problems {
+                // The reader reports a digest or size mismatch too; the checks above already name it.
+                for problem in layerReport.problems where problem.kind != .digestMismatch {
                     report.problems.append(Problem(digest: layer.digest, message: "layer \(position + 1): \(problem.message)"))
                 }
             } catch {
@@ -123,6 +124,6 @@ public struct ImageVerifier: Sendable {
     }
 
     static func describe(_ error: any Error) -> String {
-        (error as? CustomStringConvertible)?.description ?? "\(error)"
+        String(describing: error)
     }
 }

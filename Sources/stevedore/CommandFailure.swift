@@ -3,8 +3,10 @@ import StevedoreArchive
 import StevedoreAuth
 import StevedoreBuild
 import StevedoreCore
+import StevedoreDeploy
 import StevedoreELF
 import StevedoreLayout
+import StevedoreScaffold
 import StevedoreRegistry
 import StevedoreTarball
 
@@ -17,6 +19,7 @@ import StevedoreTarball
 /// | 66 | an input file or image is missing or unreadable |
 /// | 73 | an output cannot be created |
 /// | 74 | an I/O error while writing (e.g. the disk is full) |
+/// | 77 | the registry refused the credentials or the permission |
 struct CommandFailure {
     var message: String
     var exitCode: Int32
@@ -46,9 +49,21 @@ struct CommandFailure {
         case let error as OutputError:
             self.init(message: error.message, exitCode: 73)
         case let error as RegistryError:
-            self.init(message: error.message, exitCode: 1)
+            switch error.code {
+            case .manifestNotFound, .repositoryNotFound, .blobNotFound: self.init(message: error.message, exitCode: 66)
+            case .unauthorized, .denied: self.init(message: error.message, exitCode: 77)
+            default: self.init(message: error.message, exitCode: 1)
+            }
         case let error as CredentialError:
             self.init(message: error.message, exitCode: 1)
+        case let error as DeployError:
+            switch error.code {
+            case .configurationNotFound, .unreadableSecrets, .kamalNotFound: self.init(message: error.message, exitCode: 66)
+            case .invalidConfiguration, .invalidPushedImageFile, .tagUnavailable: self.init(message: error.message, exitCode: 65)
+            case .checksFailed, .kamalLaunchFailed: self.init(message: error.message, exitCode: 1)
+            }
+        case let error as KamalScaffoldError:
+            self.init(message: error.message, exitCode: error.code == .writeFailed ? 74 : 73)
         case let error as VerificationFailed:
             self.init(message: error.message, exitCode: 1)
         default:

@@ -10,17 +10,11 @@ struct RegistryImageInspector: PushedImageInspector {
     var options: RegistryOptions
 
     func inspect(_ reference: ImageReference, login: KamalRegistryLogin?) async throws -> PushedImageFacts? {
-        let explicit = login.map { (registry: Optional(reference.registry), credential: Credential(username: $0.username, secret: $0.password, origin: "the Kamal registry password")) }
+        let credential = login.map { Credential(username: $0.username, secret: $0.password, origin: "the Kamal registry password") }
         var quiet = options
         quiet.quiet = true
-        let client = try quiet.makeClient(explicit: explicit)
-        do {
-            let facts = try await Self.facts(reference, client: client)
-            try? await client.shutdown()
-            return facts
-        } catch {
-            try? await client.shutdown()
-            throw error
+        return try await withRegistryClient(quiet, explicitFor: reference.registry, credential: credential) { client in
+            try await Self.facts(reference, client: client)
         }
     }
 
@@ -30,7 +24,8 @@ struct RegistryImageInspector: PushedImageInspector {
         var images: [PushedImageFacts.PlatformImage] = []
         if root.mediaType.isIndex {
             let index = try CanonicalJSON.decode(ImageIndex.self, from: try await source.verifiedData(root), what: "index \(root.digest) of \(reference)")
-            for child in index.manifests where child.mediaType.isManifest {
+            // Attestation manifests (platform unknown/unknown) describe images, they are not images.
+            for child in index.manifests where child.mediaType.isManifest && child.platform?.os != "unknown" {
                 let image = try await RegistryImageSource(client: client, reference: reference.with(digest: child.digest)).loadImage(platform: nil)
                 images.append(.init(platform: image.configuration.platform, labels: image.configuration.config?.labels ?? [:]))
             }

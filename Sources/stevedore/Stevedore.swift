@@ -17,6 +17,8 @@ struct Stevedore: AsyncParsableCommand {
             PullCommand.self,
             CopyCommand.self,
             LoginCommand.self,
+            DeployCommand.self,
+            InitCommand.self,
         ]
     )
 

@@ -8,7 +8,7 @@ public final class TemporaryDirectory: @unchecked Sendable {
 
     public init(_ label: String = "stevedore-test") throws {
         let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        path = "\(base)/\(label)-\(UUID().uuidString.prefix(8))"
+        path = "\(base)/\(label.lowercased())-\(UUID().uuidString.prefix(8).lowercased())"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 

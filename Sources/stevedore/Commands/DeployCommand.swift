@@ -71,7 +71,7 @@ struct KamalDeployCommand: AsyncParsableCommand {
     @Flag(help: "Print the checks, the image and the exact command without running Kamal.")
     var dryRun = false
 
-    // LEAD: the shared registry option group (TLS, insecure registries…) that RegistryImageInspector takes.
+    /// TLS, insecure registries and limits for the registry checks; the login comes from Kamal's configuration.
     @OptionGroup var registryOptions: RegistryOptions
 
     @Argument(parsing: .postTerminator, help: "More arguments for kamal deploy, after --.")
@@ -93,7 +93,7 @@ struct KamalDeployCommand: AsyncParsableCommand {
             extraArguments: kamalArguments,
             environment: ProcessInfo.processInfo.environment
         )
-        let inspector: any PushedImageInspector = RegistryImageInspector(options: registryOptions) // LEAD: registry-backed PushedImageInspector
+        let inspector: any PushedImageInspector = RegistryImageInspector(options: registryOptions)
         let deployment = KamalDeployment(options: options, inspector: inspector)
         let plan = try await deployment.plan()
         // Written unbuffered, so that it comes before Kamal's own output.

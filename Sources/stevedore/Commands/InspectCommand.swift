@@ -19,10 +19,15 @@ struct InspectCommand: AsyncParsableCommand {
     @Flag(help: "Print the manifest and configuration as JSON.")
     var json = false
 
+    @OptionGroup(title: "Registry")
+    var registry: RegistryOptions
+
     func run() async throws {
         let location = try ImageLocation(parsing: location)
-        let source = try ImageSources.open(location)
-        let image = try await source.loadImage(platform: try platform.map(Platform.init(parsing:)))
+        let platform = try platform.map(Platform.init(parsing:))
+        let image = try await withRegistryClient(registry, explicitFor: nil) { client in
+            try await ImageSources.open(location, client: client).loadImage(platform: platform)
+        }
         let summary = ImageSummary(name: location.description, image: image)
         if json {
             FileHandle.standardOutput.write(try summary.json())

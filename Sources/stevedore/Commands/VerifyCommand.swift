@@ -14,21 +14,23 @@ struct VerifyCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The image: oci-layout:DIR[:TAG] or a registry reference.", valueName: "LOCATION"))
     var location: String
 
-    @Flag(help: "Print nothing when the image is valid.")
-    var quiet = false
+    @OptionGroup(title: "Registry")
+    var registry: RegistryOptions
 
     func run() async throws {
         let location = try ImageLocation(parsing: location)
-        let source = try ImageSources.open(location)
-        let report = await ImageVerifier().verify(source)
+        let report = try await withRegistryClient(registry, explicitFor: nil) { client in
+            await ImageVerifier().verify(try ImageSources.open(location, client: client))
+        }
         guard report.isValid else {
             for problem in report.problems.dropLast() {
                 FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
             }
             throw VerificationFailed(message: report.problems.last.map(String.init(describing:)) ?? "")
         }
-        if !quiet {
-            print("\(location): OK (\(report.checkedManifests.count) manifest\(report.checkedManifests.count == 1 ? "" : "s"), \(report.checkedLayers) layer\(report.checkedLayers == 1 ? "" : "s"))")
+        if !registry.quiet {
+            let manifests = report.checkedManifests.count, layers = report.checkedLayers
+            print("\(location): OK (\(manifests) manifest\(manifests == 1 ? "" : "s"), \(layers) layer\(layers == 1 ? "" : "s"))")
         }
     }
 }

@@ -64,9 +64,11 @@ struct RegistryOptions: ParsableArguments {
     }
 
     /// A client whose explicit credential (if any) is for `registry`.
-    func makeClient(explicitFor registry: String?) throws -> RegistryClient {
+    func makeClient(explicitFor registry: String?, credential: Credential? = nil) throws -> RegistryClient {
         var explicit: (registry: String?, credential: Credential)?
-        if let username, passwordStdin {
+        if let credential {
+            explicit = (registry, credential)
+        } else if let username, passwordStdin {
             explicit = (registry, Credential(username: username, secret: try Self.readPasswordFromStandardInput(), origin: "--password-stdin"))
         }
         return try makeClient(explicit: explicit)
@@ -126,8 +128,8 @@ struct RegistryOptions: ParsableArguments {
 }
 
 /// Runs `body` with a client and shuts the client down afterwards, whatever happens.
-func withRegistryClient<T>(_ options: RegistryOptions, explicitFor registry: String?, _ body: (RegistryClient) async throws -> T) async throws -> T {
-    let client = try options.makeClient(explicitFor: registry)
+func withRegistryClient<T>(_ options: RegistryOptions, explicitFor registry: String?, credential: Credential? = nil, _ body: (RegistryClient) async throws -> T) async throws -> T {
+    let client = try options.makeClient(explicitFor: registry, credential: credential)
     do {
         let result = try await body(client)
         try? await client.shutdown()
