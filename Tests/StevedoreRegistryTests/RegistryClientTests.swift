@@ -208,4 +208,27 @@ struct RegistryClientTests {
         #expect(copy.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(env.address)/team/two:v1@\(image.manifestDescriptor.digest)")
         #expect(env.registry.requestCount(method: "POST", uriContaining: "mount=", status: 201) == 2)
     }
+
+    @Test("a registry that refuses a streamed PUT (413) gets the blob in PATCH chunks")
+    func refusedStreamedPutFallsBackToChunks() async throws {
+        let env = try RegistryTestEnvironment(.plain)
+        defer { env.stop() }
+        let source = env.directory.appending("source")
+        let image = try TestLayouts.make(at: source, tag: "v1", layers: [.init(randomFiles: ["big.bin": 300_000])])
+        let bigLayer = image.manifest.layers[0].digest
+        let proxy = try RegistryFaultProxy(directory: env.directory.appending("proxy"), upstream: env.address, rules: [
+            .status(413, method: "PUT", pathContains: "digest=\(bigLayer)", times: 1),
+        ])
+        defer { proxy.stop() }
+        let client = try Self.makeClient(env)
+        let result = try await client.push(PushRequest(
+            image: image, blobs: try OCILayout(path: source, create: false).store,
+            target: ImageReference(registry: proxy.address, repository: "team/app", tag: "v1")
+        ))
+        try await client.shutdown()
+        #expect(result.digest == image.manifestDescriptor.digest)
+        #expect(proxy.faultCount == 1)
+        #expect(env.registry.requestCount(method: "PATCH", uriContaining: "/v2/team/app/blobs/uploads/", status: 202) >= 4, "\(proxy.log)")
+        #expect(try env.skopeoDigest("\(env.address)/team/app:v1") == image.manifestDescriptor.digest.description)
+    }
 }
