@@ -112,7 +112,7 @@ struct PushCommandTests {
 
         let wrong = try env.stevedore(["push", "oci-layout:\(source):v1", "\(env.address)/team/app:v1"] + env.trustArguments + env.credentialArguments(), stdin: "not-the-password")
         outputs += wrong.output
-        #expect(wrong.status == 77)
+        #expect(wrong.status == 77, "credentials refused")
         #expect(wrong.stderr.hasPrefix("error: "))
         #expect(wrong.stderr.contains("refused user 'alice'"), "\(wrong.stderr)")
 
@@ -121,7 +121,7 @@ struct PushCommandTests {
             stdin: env.readerPassword
         )
         outputs += readOnly.output
-        #expect(readOnly.status == 77)
+        #expect(readOnly.status == 77, "permission denied")
         #expect(readOnly.stderr.contains("denied user 'reader'"), "\(readOnly.stderr)")
         #expect(readOnly.stderr.contains("push to team/app"), "\(readOnly.stderr)")
 
@@ -134,7 +134,7 @@ struct PushCommandTests {
             stdin: env.readerPassword
         )
         outputs += unknownRepository.output
-        #expect(unknownRepository.status == 66)
+        #expect(unknownRepository.status == 66, "not found")
         #expect(unknownRepository.stderr.contains("repository team/nothing does not exist"), "\(unknownRepository.stderr)")
 
         let unknownTag = try env.stevedore(
@@ -142,11 +142,11 @@ struct PushCommandTests {
             stdin: env.readerPassword
         )
         outputs += unknownTag.output
-        #expect(unknownTag.status == 66)
+        #expect(unknownTag.status == 66, "not found")
         #expect(unknownTag.stderr.contains("has no tag 'nope'"), "\(unknownTag.stderr)")
 
         let anonymous = try env.stevedore(["pull", "\(env.address)/team/app:v1", "oci-layout:\(env.directory.appending("out"))"] + env.trustArguments)
-        #expect(anonymous.status == 77)
+        #expect(anonymous.status == 77, "credentials needed")
         #expect(anonymous.stderr.contains("needs credentials"), "\(anonymous.stderr)")
 
         for secret in [env.password, env.readerPassword, "eyJ"] {
@@ -159,7 +159,7 @@ struct PushCommandTests {
         let env = try RegistryTestEnvironment(.basicTLS)
         defer { env.stop() }
         let bad = try env.stevedore(["login", env.address, "--username", env.user, "--password-stdin"] + env.trustArguments, stdin: "wrong")
-        #expect(bad.status == 77)
+        #expect(bad.status == 77, "credentials refused")
         #expect(bad.stderr.contains("refused"), "\(bad.stderr)")
         #expect(!FileManager.default.fileExists(atPath: env.directory.appending("home/.docker/config.json")))
 
