@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(name: "StevedoreLayoutTests", dependencies: ["StevedoreLayout", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreELFTests", dependencies: ["StevedoreELF", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreBuildTests", dependencies: ["StevedoreBuild", "StevedoreLayout", "StevedoreInspect", "StevedoreTestSupport"]),
-        .testTarget(name: "StevedoreRegistryTests", dependencies: ["StevedoreRegistry", "StevedoreAuth", "StevedoreLayout", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreRegistryTests", dependencies: ["StevedoreRegistry", "StevedoreAuth", "StevedoreLayout", "StevedoreTestSupport", "stevedore"]),
         .testTarget(name: "StevedoreDeployTests", dependencies: ["StevedoreDeploy", "StevedoreScaffold", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreCLITests", dependencies: ["stevedore", "StevedoreCore", "StevedoreTestSupport"]),
     ]
