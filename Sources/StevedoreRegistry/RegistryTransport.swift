@@ -117,15 +117,7 @@ final class RegistryTransport: Sendable {
     /// Sends a request with retries and reads the whole answer (at most `limit` bytes).
     func exchange(_ request: RegistryRequest, deadline: OperationDeadline, limit: Int = 8 << 20) async throws -> RegistryResponse {
         try await withRetries(request.summary, registry: request.registry, deadline: deadline) {
-            let response = try await self.attempt(request, deadline: deadline)
-            do {
-                let body = try await Self.collect(response, limit: limit, what: "the answer to \(request.summary)")
-                return RegistryResponse(status: response.status.code, headers: response.headers, body: body)
-            } catch let error as RegistryError {
-                throw error
-            } catch {
-                throw TransientFailure(lastAnswer: "connection lost while reading the answer: \(Self.describe(error))")
-            }
+            try await self.response(request, deadline: deadline, limit: limit)
         }
     }
 
