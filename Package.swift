@@ -140,6 +140,13 @@ let package = Package(
             dependencies: ["stevedore"]
         ),
 
+        // Benchmarks (scripts/bench-layer.sh).
+        .executableTarget(
+            name: "stevedore-bench-layer",
+            dependencies: ["StevedoreArchive"],
+            path: "Benchmarks/LayerBench"
+        ),
+
         // Tests.
         .target(
             name: "StevedoreTestSupport",
@@ -151,7 +158,7 @@ let package = Package(
         .testTarget(name: "StevedoreLayoutTests", dependencies: ["StevedoreLayout", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreELFTests", dependencies: ["StevedoreELF", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreBuildTests", dependencies: ["StevedoreBuild", "StevedoreLayout", "StevedoreInspect", "StevedoreTestSupport"]),
-        .testTarget(name: "StevedoreRegistryTests", dependencies: ["StevedoreRegistry", "StevedoreAuth", "StevedoreLayout", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreRegistryTests", dependencies: ["StevedoreRegistry", "StevedoreAuth", "StevedoreLayout", "StevedoreTestSupport", "stevedore"]),
         .testTarget(name: "StevedoreDeployTests", dependencies: ["StevedoreDeploy", "StevedoreScaffold", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreCLITests", dependencies: ["stevedore", "StevedoreCore", "StevedoreTestSupport"]),
     ]

@@ -19,7 +19,7 @@ struct BlobByteStream: AsyncSequence, Sendable {
         private let digest: Digest
 
         init(source: any BlobSource, descriptor: Descriptor, progress: (any TransferProgress)?) {
-            let channel = ByteBufferChannel(capacity: 4)
+            let channel = ByteBufferChannel(capacity: 2)
             self.channel = channel
             self.progress = progress
             self.digest = descriptor.digest

@@ -95,6 +95,9 @@ final class RegistryTransport: Sendable {
             timeout: HTTPClient.Configuration.Timeout(connect: .seconds(30), read: .seconds(600))
         )
         http.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+        // A failed connection fails its request at once: the retry policy (with its time bound) decides what
+        // comes next, and an untrusted certificate is reported immediately.
+        http.connectionPool.retryConnectionEstablishment = false
         self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: http)
     }
 
@@ -114,15 +117,7 @@ final class RegistryTransport: Sendable {
     /// Sends a request with retries and reads the whole answer (at most `limit` bytes).
     func exchange(_ request: RegistryRequest, deadline: OperationDeadline, limit: Int = 8 << 20) async throws -> RegistryResponse {
         try await withRetries(request.summary, registry: request.registry, deadline: deadline) {
-            let response = try await self.attempt(request, deadline: deadline)
-            do {
-                let body = try await Self.collect(response, limit: limit, what: "the answer to \(request.summary)")
-                return RegistryResponse(status: response.status.code, headers: response.headers, body: body)
-            } catch let error as RegistryError {
-                throw error
-            } catch {
-                throw TransientFailure(lastAnswer: "connection lost while reading the answer: \(Self.describe(error))")
-            }
+            try await self.response(request, deadline: deadline, limit: limit)
         }
     }
 
@@ -232,24 +227,24 @@ final class RegistryTransport: Sendable {
         try await sessions.session(for: registry) { try await self.ping(registry, deadline: deadline) }
     }
 
-    /// `GET /v2/` over HTTPS, else over plain HTTP where allowed; learns the challenge.
+    /// `GET /v2/`: learns the base URL and the challenge. A registry that may use plain HTTP is asked over
+    /// plain HTTP first (a TLS server refuses that at once, while a plain server would leave a TLS
+    /// handshake hanging), then over HTTPS; any other registry over HTTPS only.
     private func ping(_ registry: String, deadline: OperationDeadline) async throws -> RegistrySessions.Session {
-        do {
+        guard configuration.allowsPlainHTTP(registry) else {
             return try await ping(base: "https://\(registry)", registry: registry, deadline: deadline)
-        } catch let secureError as RegistryError where configuration.allowsPlainHTTP(registry) && (secureError.code == .tlsFailure || secureError.code == .connectionFailed) {
-            do {
-                let session = try await ping(base: "http://\(registry)", registry: registry, deadline: deadline)
-                logger.debug("plain HTTP", metadata: ["registry": "\(registry)"])
-                return session
-            } catch let plainError as RegistryError where plainError.code == .invalidResponse || plainError.code == .connectionFailed {
-                // Nothing usable speaks plain HTTP there either: the HTTPS error says more.
-                throw secureError
-            }
+        }
+        do {
+            let session = try await ping(base: "http://\(registry)", registry: registry, deadline: deadline, probing: true)
+            logger.debug("plain HTTP", metadata: ["registry": "\(registry)"])
+            return session
+        } catch let plainError as RegistryError where plainError.code == .invalidResponse || plainError.code == .connectionFailed {
+            return try await ping(base: "https://\(registry)", registry: registry, deadline: deadline)
         }
     }
 
-    private func ping(base: String, registry: String, deadline: OperationDeadline) async throws -> RegistrySessions.Session {
-        let fallsBack = base.hasPrefix("https:") && configuration.allowsPlainHTTP(registry)
+    private func ping(base: String, registry: String, deadline: OperationDeadline, probing: Bool = false) async throws -> RegistrySessions.Session {
+        let fallsBack = probing
         return try await withRetries("GET /v2/", registry: registry, deadline: deadline) {
             var request = HTTPClientRequest(url: "\(base)/v2/")
             request.method = .GET
@@ -259,7 +254,7 @@ final class RegistryTransport: Sendable {
             } catch {
                 let classified = classify(error, request: RegistryRequest(method: .GET, registry: registry, target: "/v2/", scopes: [], accepted: []), deadline: deadline)
                 if let failure = classified as? TransientFailure, fallsBack {
-                    throw RegistryError(.connectionFailed, "cannot reach \(registry) over HTTPS: \(failure.lastAnswer)")
+                    throw RegistryError(.connectionFailed, "cannot reach \(registry) over plain HTTP: \(failure.lastAnswer)")
                 }
                 throw classified
             }
@@ -379,7 +374,7 @@ final class RegistryTransport: Sendable {
         let registry = request.registry
         let details = RegistryErrorBody(body)
         let status = response.status.code
-        let credential = try? await credential(for: registry)
+        let credential: Credential? = (try? await credential(for: registry)) ?? nil
         let who = credential?.description ?? "anonymous access"
         let repository = scopes.first.flatMap { scope -> String? in
             let parts = scope.split(separator: ":")
@@ -389,7 +384,7 @@ final class RegistryTransport: Sendable {
         let codes = Set(details.codes)
         if status == 401 {
             let challenges = response.headers["WWW-Authenticate"].flatMap(AuthenticationChallenge.parse)
-            if credential == nil || credential.flatMap({ $0 }) == nil {
+            if credential == nil {
                 return RegistryError(.unauthorized, "\(registry) needs credentials to \(action) \(repository ?? "this repository") (\(request.summary) answered 401); use `stevedore login \(registry)`, --username with --password-stdin, or STEVEDORE_REGISTRY_USERNAME/STEVEDORE_REGISTRY_PASSWORD")
             }
             if challenges.contains(where: { $0.error == "insufficient_scope" }) || codes.contains("DENIED") {

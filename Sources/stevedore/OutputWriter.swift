@@ -19,7 +19,6 @@ struct OutputWriter {
                 throw OutputError(message: "cannot create the OCI layout \(path): \(error.message)")
             }
             if layout.store.root != store.root {
-                try layout.store.link(image.manifest.config.digest, from: store)
                 for layer in image.manifest.layers { try layout.store.link(layer.digest, from: store) }
             }
             let tags: [String?] = (tag == nil && extraTags.isEmpty) ? [nil] : ([tag].compactMap { $0 } + extraTags)

@@ -159,7 +159,7 @@ import Testing
 
     /// Go's tar writer leaves no end-of-archive blocks (nor the last entry's padding) when it is not closed, as in
     /// umoci's layers; umoci, Go readers and runtimes accept such a stream, so the scanner does too.
-    @Test(arguments: [1024, 1025])
+    @Test(arguments: [1024, 513])
     func tarWithoutEndBlocksIsAccepted(length: Int) throws {
         let directory = try TemporaryDirectory("stevedore-cut")
         try directory.write("a", "a")

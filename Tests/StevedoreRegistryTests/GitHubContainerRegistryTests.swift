@@ -41,3 +41,18 @@ struct RetryPolicyTests {
         #expect(RetryPolicy.retryableStatuses == [408, 429, 500, 502, 503, 504])
     }
 }
+
+struct RegistryConfigurationTests {
+    @Test("plain HTTP: localhost and 127.0.0.1 by default, other registries only when named", arguments: [
+        ("localhost:5000", [String](), true),
+        ("127.0.0.1:41234", [], true),
+        ("[::1]:5000", [], true),
+        ("registry.internal:5000", [], false),
+        ("registry.internal:5000", ["registry.internal:5000"], true),
+        ("registry.internal:5000", ["registry.internal"], true),
+        ("ghcr.io", ["registry.internal"], false),
+    ])
+    func plainHTTP(registry: String, insecure: [String], allowed: Bool) {
+        #expect(RegistryConfiguration(insecureRegistries: Set(insecure)).allowsPlainHTTP(registry) == allowed)
+    }
+}

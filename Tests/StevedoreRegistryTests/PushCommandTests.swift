@@ -81,7 +81,7 @@ struct PushCommandTests {
         }
     }
 
-    @Test("a private CA is required, and plain HTTP is refused for a registry not named")
+    @Test("a registry with a private CA is refused until --ca-file or SSL_CERT_FILE names the CA")
     func transportSecurity() throws {
         let env = try RegistryTestEnvironment(.basicTLS)
         defer { env.stop() }
@@ -101,6 +101,7 @@ struct PushCommandTests {
         #expect(viaEnvironment.stderr.isEmpty, "--quiet printed: \(viaEnvironment.stderr)")
     }
 
+    /// Exit codes follow CommandFailure: 77 for refused credentials or permission, 66 for what does not exist.
     @Test("wrong password, pull-only credentials, unknown repository and unknown tag give specific errors")
     func authenticationAndLookupErrors() throws {
         let env = try RegistryTestEnvironment(.tokenTLS)
@@ -111,7 +112,7 @@ struct PushCommandTests {
 
         let wrong = try env.stevedore(["push", "oci-layout:\(source):v1", "\(env.address)/team/app:v1"] + env.trustArguments + env.credentialArguments(), stdin: "not-the-password")
         outputs += wrong.output
-        #expect(wrong.status == 1)
+        #expect(wrong.status == 77, "credentials refused")
         #expect(wrong.stderr.hasPrefix("error: "))
         #expect(wrong.stderr.contains("refused user 'alice'"), "\(wrong.stderr)")
 
@@ -120,7 +121,7 @@ struct PushCommandTests {
             stdin: env.readerPassword
         )
         outputs += readOnly.output
-        #expect(readOnly.status == 1)
+        #expect(readOnly.status == 77, "permission denied")
         #expect(readOnly.stderr.contains("denied user 'reader'"), "\(readOnly.stderr)")
         #expect(readOnly.stderr.contains("push to team/app"), "\(readOnly.stderr)")
 
@@ -133,7 +134,7 @@ struct PushCommandTests {
             stdin: env.readerPassword
         )
         outputs += unknownRepository.output
-        #expect(unknownRepository.status == 1)
+        #expect(unknownRepository.status == 66, "not found")
         #expect(unknownRepository.stderr.contains("repository team/nothing does not exist"), "\(unknownRepository.stderr)")
 
         let unknownTag = try env.stevedore(
@@ -141,11 +142,11 @@ struct PushCommandTests {
             stdin: env.readerPassword
         )
         outputs += unknownTag.output
-        #expect(unknownTag.status == 1)
+        #expect(unknownTag.status == 66, "not found")
         #expect(unknownTag.stderr.contains("has no tag 'nope'"), "\(unknownTag.stderr)")
 
         let anonymous = try env.stevedore(["pull", "\(env.address)/team/app:v1", "oci-layout:\(env.directory.appending("out"))"] + env.trustArguments)
-        #expect(anonymous.status == 1)
+        #expect(anonymous.status == 77, "credentials needed")
         #expect(anonymous.stderr.contains("needs credentials"), "\(anonymous.stderr)")
 
         for secret in [env.password, env.readerPassword, "eyJ"] {
@@ -158,7 +159,7 @@ struct PushCommandTests {
         let env = try RegistryTestEnvironment(.basicTLS)
         defer { env.stop() }
         let bad = try env.stevedore(["login", env.address, "--username", env.user, "--password-stdin"] + env.trustArguments, stdin: "wrong")
-        #expect(bad.status == 1)
+        #expect(bad.status == 77, "credentials refused")
         #expect(bad.stderr.contains("refused"), "\(bad.stderr)")
         #expect(!FileManager.default.fileExists(atPath: env.directory.appending("home/.docker/config.json")))
 
@@ -182,25 +183,8 @@ struct PushCommandTests {
         let env = try RegistryTestEnvironment(.plain)
         defer { env.stop() }
         let work = env.directory
-        // A busybox base image, made with umoci and pushed by skopeo.
-        let base = work.appending("base")
-        for step in [
-            ["umoci", "init", "--layout", base],
-            ["umoci", "new", "--image", "\(base):latest"],
-            ["umoci", "unpack", "--rootless", "--image", "\(base):latest", work.appending("base-bundle")],
-        ] {
-            try TestLayouts.check(ProcessRunner.run(step))
-        }
-        let rootfs = work.appending("base-bundle/rootfs")
-        try TestLayouts.check(ProcessRunner.run(["sh", "-c", "mkdir -p '\(rootfs)/bin' && cp /usr/bin/busybox '\(rootfs)/bin/busybox' && ln -s busybox '\(rootfs)/bin/sh' && ln -s busybox '\(rootfs)/bin/cat'"]))
-        try TestLayouts.check(ProcessRunner.run(["umoci", "repack", "--image", "\(base):latest", work.appending("base-bundle")]))
-        try TestLayouts.check(ProcessRunner.run(["umoci", "config", "--image", "\(base):latest", "--config.env", "PATH=/bin", "--config.cmd", "/bin/sh"]))
         let baseReference = "\(env.address)/library/busybox:1"
-        try TestLayouts.check(env.skopeo(["copy", "--dest-tls-verify=false", "oci:\(base):latest", "docker://\(baseReference)"]))
-        guard let baseDigestText = try env.skopeoDigest(baseReference) else {
-            Issue.record("skopeo cannot inspect the base")
-            return
-        }
+        let baseDigestText = try Self.pushBusyboxBase(env, to: baseReference)
 
         // Pull the base with stevedore, then add our layer on top, recording the base.
         let app = work.appending("app")
@@ -223,21 +207,62 @@ struct PushCommandTests {
         #expect(push.stderr.contains("mounted \(baseImage.manifest.layers.count)"), "\(push.stderr)")
         #expect(env.registry.requestCount(method: "POST", uriContaining: "mount=", status: 201) == baseImage.manifest.layers.count)
         for layer in baseImage.manifest.layers {
-            #expect(env.registry.requestCount(method: "PUT", uriContaining: layer.digest.encoded) == 0, "base layer \(layer.digest) was uploaded")
+            #expect(env.registry.requestCount(method: "PUT", uriContaining: "/v2/team/app/blobs/uploads/", layer.digest.encoded) == 0, "base layer \(layer.digest) was uploaded")
         }
 
         // podman runs it: the base's shell and our file are both there.
-        let podmanRoot = work.appending("podman")
-        let runroot = "/tmp/pr-\(UUID().uuidString.prefix(8))"
-        defer { try? FileManager.default.removeItem(atPath: runroot) }
-        let podman = try ProcessRunner.run([
-            "podman", "--root", podmanRoot, "--runroot", runroot, "--storage-driver", "vfs", "--runtime", "runc",
-            "--cgroup-manager", "cgroupfs", "--events-backend", "file",
-            "run", "--rm", "--network=none", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
-            "--tls-verify=false", "\(env.address)/team/app:1", "/bin/sh", "-c", "cat /hello.txt",
-        ], timeout: 300)
+        let podman = try Self.podmanRun(env, "\(env.address)/team/app:1", ["/bin/sh", "-c", "cat /hello.txt"])
         #expect(podman.status == 0, "\(podman.output)")
         #expect(podman.stdout.contains("stevedore was here"), "\(podman.output)")
     }
-}
 
+    @Test("stevedore build --from a registry base --push to the same registry: mounted, and it runs under podman")
+    func buildFromRegistryBase() throws {
+        let env = try RegistryTestEnvironment(.plain)
+        defer { env.stop() }
+        let baseReference = "\(env.address)/library/busybox:1"
+        _ = try Self.pushBusyboxBase(env, to: baseReference)
+        let mountsBefore = env.registry.requestCount(method: "POST", uriContaining: "mount=", status: 201)
+        let file = try env.directory.write("hello.txt", "built on busybox\n")
+        let build = try env.stevedore(["build", "--from", baseReference, "--add", "\(file):/hello.txt", "--push", "\(env.address)/team/built:1"])
+        #expect(build.status == 0, "\(build.output)")
+        #expect(build.stdout.contains("\(env.address)/team/built:1@sha256:"), "\(build.stdout)")
+        #expect(env.registry.requestCount(method: "POST", uriContaining: "mount=", status: 201) - mountsBefore == 1, "\(env.registry.log)")
+        #expect(env.registry.requestCount(method: "PUT", uriContaining: "/v2/team/built/blobs/uploads/") == 2, "our layer and the configuration only")
+        let podman = try Self.podmanRun(env, "\(env.address)/team/built:1", ["/bin/sh", "-c", "cat /hello.txt"])
+        #expect(podman.status == 0, "\(podman.output)")
+        #expect(podman.stdout.contains("built on busybox"), "\(podman.output)")
+    }
+
+    /// Makes a one-layer busybox image with umoci and pushes it with skopeo; returns its manifest digest.
+    static func pushBusyboxBase(_ env: RegistryTestEnvironment, to reference: String) throws -> String {
+        let work = env.directory
+        let base = work.appending("base")
+        for step in [
+            ["umoci", "init", "--layout", base],
+            ["umoci", "new", "--image", "\(base):latest"],
+            ["umoci", "unpack", "--rootless", "--image", "\(base):latest", work.appending("base-bundle")],
+        ] {
+            try TestLayouts.check(ProcessRunner.run(step))
+        }
+        let rootfs = work.appending("base-bundle/rootfs")
+        try TestLayouts.check(ProcessRunner.run(["sh", "-c", "mkdir -p '\(rootfs)/bin' && cp /usr/bin/busybox '\(rootfs)/bin/busybox' && ln -s busybox '\(rootfs)/bin/sh' && ln -s busybox '\(rootfs)/bin/cat'"]))
+        try TestLayouts.check(ProcessRunner.run(["umoci", "repack", "--image", "\(base):latest", work.appending("base-bundle")]))
+        try TestLayouts.check(ProcessRunner.run(["umoci", "config", "--image", "\(base):latest", "--config.env", "PATH=/bin", "--config.cmd", "/bin/sh"]))
+        try TestLayouts.check(env.skopeo(["copy", "--dest-tls-verify=false", "oci:\(base):latest", "docker://\(reference)"]))
+        guard let digest = try env.skopeoDigest(reference) else { throw TestServerError("skopeo cannot inspect \(reference)") }
+        return digest
+    }
+
+    /// `podman run --rm` of a plain-HTTP registry image, with the flags this machine needs.
+    static func podmanRun(_ env: RegistryTestEnvironment, _ image: String, _ command: [String]) throws -> ProcessResult {
+        let runroot = "/tmp/pr-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: runroot) }
+        return try ProcessRunner.run([
+            "podman", "--root", env.directory.appending("podman"), "--runroot", runroot, "--storage-driver", "vfs", "--runtime", "runc",
+            "--cgroup-manager", "cgroupfs", "--events-backend", "file",
+            "run", "--rm", "--network=none", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
+            "--tls-verify=false", image,
+        ] + command, timeout: 300)
+    }
+}

@@ -93,11 +93,13 @@ public final class RegistryServer: @unchecked Sendable {
     /// What the registry logged (requests with method, path and status).
     public var log: String { process.log }
 
-    /// How many log lines record a completed request whose method is `method` and whose URI contains `fragment`.
-    public func requestCount(method: String, uriContaining fragment: String, status: Int? = nil) -> Int {
+    /// How many log lines record a completed request whose method is `method` and whose URI contains
+    /// `fragment` (and every one of `more`).
+    public func requestCount(method: String, uriContaining fragment: String, _ more: String..., status: Int? = nil) -> Int {
         log.split(separator: "\n").filter { line in
             line.contains("response completed") && line.contains("http.request.method=\(method)")
-                && line.contains(fragment) && (status.map { line.contains("http.response.status=\($0)") } ?? true)
+                && ([fragment] + more).allSatisfy { line.contains($0) }
+                && (status.map { line.contains("http.response.status=\($0)") } ?? true)
         }.count
     }
 
