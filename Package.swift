@@ -15,6 +15,7 @@ let package = Package(
         .plugin(name: "BuildImage", targets: ["BuildImage"]),
         .plugin(name: "PushImage", targets: ["PushImage"]),
         .plugin(name: "KamalDeploy", targets: ["KamalDeploy"]),
+        .plugin(name: "InitGitHubActions", targets: ["InitGitHubActions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -93,6 +94,11 @@ let package = Package(
             name: "StevedoreDeploy",
             dependencies: ["StevedoreCore", .product(name: "Yams", package: "Yams")]
         ),
+        // Publishing defaults: repository, tags, labels and SOURCE_DATE_EPOCH from git and GitHub Actions; workflow outputs.
+        .target(
+            name: "StevedorePublish",
+            dependencies: ["StevedoreCore"]
+        ),
         // Files Stevedore writes into a user's package: GitHub workflows, Kamal configuration.
         .target(
             name: "StevedoreScaffold",
@@ -103,7 +109,7 @@ let package = Package(
             name: "stevedore",
             dependencies: [
                 "StevedoreCore", "StevedoreArchive", "StevedoreLayout", "StevedoreTarball", "StevedoreELF",
-                "StevedoreBuild", "StevedoreInspect", "StevedoreAuth", "StevedoreRegistry", "StevedoreDeploy", "StevedoreScaffold",
+                "StevedoreBuild", "StevedoreInspect", "StevedoreAuth", "StevedoreRegistry", "StevedoreDeploy", "StevedoreScaffold", "StevedorePublish",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -126,6 +132,14 @@ let package = Package(
                     .writeToPackageDirectory(reason: "Stevedore writes the image layout under .build/ and the pushed reference."),
                     .allowNetworkConnections(scope: .all(), reason: "Stevedore pushes the image to the registry."),
                 ]
+            ),
+            dependencies: ["stevedore"]
+        ),
+        .plugin(
+            name: "InitGitHubActions",
+            capability: .command(
+                intent: .custom(verb: "init-github-actions", description: "Write a GitHub Actions workflow that builds and pushes the image to ghcr.io."),
+                permissions: [.writeToPackageDirectory(reason: "Stevedore writes .github/workflows/deploy.yml.")]
             ),
             dependencies: ["stevedore"]
         ),
@@ -160,6 +174,8 @@ let package = Package(
         .testTarget(name: "StevedoreBuildTests", dependencies: ["StevedoreBuild", "StevedoreLayout", "StevedoreInspect", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreRegistryTests", dependencies: ["StevedoreRegistry", "StevedoreAuth", "StevedoreLayout", "StevedoreTestSupport", "stevedore"]),
         .testTarget(name: "StevedoreDeployTests", dependencies: ["StevedoreDeploy", "StevedoreScaffold", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedorePublishTests", dependencies: ["StevedorePublish", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreScaffoldTests", dependencies: ["StevedoreScaffold", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreCLITests", dependencies: ["stevedore", "StevedoreCore", "StevedoreTestSupport"]),
     ]
 )

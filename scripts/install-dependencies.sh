@@ -7,7 +7,7 @@ packages=(
   libarchive-dev zlib1g-dev                    # the C libraries Stevedore links
   skopeo umoci oci-image-tool podman runc      # judges of the images Stevedore writes
   busybox-static docker-registry               # a base image and a real registry for the tests
-  apache2-utils openssl ca-certificates curl jq pigz git python3 tar gzip time  # time: the benchmarks
+  apache2-utils openssl ca-certificates curl jq pigz git python3 python3-yaml tar gzip time
 )
 
 missing=()

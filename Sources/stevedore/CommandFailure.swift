@@ -6,6 +6,7 @@ import StevedoreCore
 import StevedoreDeploy
 import StevedoreELF
 import StevedoreLayout
+import StevedorePublish
 import StevedoreScaffold
 import StevedoreRegistry
 import StevedoreTarball
@@ -64,6 +65,10 @@ struct CommandFailure {
             }
         case let error as KamalScaffoldError:
             self.init(message: error.message, exitCode: error.code == .writeFailed ? 74 : 73)
+        case let error as PublishError:
+            self.init(message: error.message, exitCode: error.code == .missingRepository || error.code == .invalidArgument ? 64 : 1)
+        case let error as GitHubWorkflowScaffoldError:
+            self.init(message: error.message, exitCode: 73)
         case let error as VerificationFailed:
             self.init(message: error.message, exitCode: 1)
         default:

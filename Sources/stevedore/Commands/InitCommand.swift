@@ -5,6 +5,6 @@ struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Write a GitHub Actions workflow or a Kamal configuration into a package.",
-        subcommands: [InitKamalCommand.self]
+        subcommands: [InitGitHubActionsCommand.self, InitKamalCommand.self]
     )
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StevedoreCore
+import StevedoreDeploy
 import StevedorePublish
 
 /// `stevedore package-image`: what the `build-image` and `push-image` plugins run once SwiftPM has built the product.
@@ -94,6 +95,10 @@ struct PackageImageCommand: ParsableCommand {
                 throw ValidationError("--output '\(text)' names a registry; use push-image (or --push with --repository) to push.")
             }
         }
+        // Kamal refuses an image without service=<service>; a user's own --label service=… comes later and wins.
+        let serviceLabelArguments = try KamalConfiguration.serviceLabels(packageDirectory: packageDirectory, environment: environment)
+            .sorted { $0.key < $1.key }
+            .flatMap { ["--label", "\($0.key)=\($0.value)"] }
         let request = PackageImageRequest(
             packageDirectory: packageDirectory,
             product: product,
@@ -102,7 +107,7 @@ struct PackageImageCommand: ParsableCommand {
             base: from,
             outputs: outputs,
             // The engine's own hints are replaced by the run instructions printed below.
-            buildOptions: image.quiet ? image.arguments : image.arguments + ["--quiet"]
+            buildOptions: serviceLabelArguments + (image.quiet ? image.arguments : image.arguments + ["--quiet"])
         )
         let layoutTag = destination?.tags.first ?? tag.first ?? "latest"
         let resolvedOutputs = request.resolvedOutputs(layoutTag: layoutTag, needsLayout: push)
