@@ -19,7 +19,7 @@ extension PluginTests {
             #expect(config.contains("service: helloserver"))
             #expect(config.contains("image: acme/hello"))
             config = config.replacingOccurrences(of: "server: ghcr.io", with: "server: \(registry.host)")
-                .replacingOccurrences(of: "username: acme", with: "username: \(PluginTestRegistry.user)")
+                .replacingOccurrences(of: #"username: \S+"#, with: "username: \(PluginTestRegistry.user)", options: .regularExpression)
             try config.write(toFile: configPath, atomically: true, encoding: .utf8)
             #expect(try String(contentsOfFile: package + "/.kamal/secrets", encoding: .utf8).contains("KAMAL_REGISTRY_PASSWORD=$GITHUB_TOKEN"))
             try PluginFixture.git(["add", "-A"], in: package)
