@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, and end-to-end tests judged by skopeo, umoci, oci-image-tool, podman and a
-# real docker-registry on 127.0.0.1.
+# real docker-registry on 127.0.0.1. Arguments, if any, go to `swift test` (e.g. --filter NAME).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-dependencies.sh
 swift build --build-tests
-swift test --skip-build "$@"
+if (($#)); then
+  exec swift test --skip-build "$@"
+fi
+# The plugin tests compile Stevedore a second time for packages that depend on it; they run after the rest so
+# that those builds do not compete for the cores with the registry's timing-sensitive fault tests.
+swift test --skip-build --skip PluginTests
+if [ "${STEVEDORE_SKIP_PLUGIN_TESTS:-0}" != 1 ]; then
+  swift test --skip-build --filter PluginTests
+fi
