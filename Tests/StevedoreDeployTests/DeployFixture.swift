@@ -6,7 +6,7 @@ import StevedoreTestSupport
 /// A package directory with a Kamal configuration, built in a temporary directory for one test.
 struct DeployFixture: Sendable {
     static let sha = "0123456789abcdef0123456789abcdef01234567"
-    static let token = "ghp_fixtureTokenThatMustNeverLeak"
+    static let token = "fixture-token-that-must-never-leak"
     static let digest = Digest.sha256(of: Array("manifest".utf8))
     static let pushed = ImageReference(registry: "ghcr.io", repository: "owner/hello")
 
