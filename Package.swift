@@ -104,12 +104,22 @@ let package = Package(
             name: "StevedoreScaffold",
             dependencies: ["StevedoreCore"]
         ),
-        // The CLI: the only place that connects the modules.
+        // The jobs: build, transfer, package, deploy as library calls with typed requests; the only module that
+        // connects sources, sinks and the builder.
+        .target(
+            name: "StevedoreJobs",
+            dependencies: [
+                "StevedoreCore", "StevedoreArchive", "StevedoreLayout", "StevedoreTarball", "StevedoreBuild",
+                "StevedoreAuth", "StevedoreRegistry", "StevedoreDeploy", "StevedorePublish",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The CLI: parsing and printing; each command is one call into StevedoreJobs (or a leaf module).
         .executableTarget(
             name: "stevedore",
             dependencies: [
-                "StevedoreCore", "StevedoreArchive", "StevedoreLayout", "StevedoreTarball", "StevedoreELF",
-                "StevedoreBuild", "StevedoreInspect", "StevedoreAuth", "StevedoreRegistry", "StevedoreDeploy", "StevedoreScaffold", "StevedorePublish",
+                "StevedoreCore", "StevedoreArchive", "StevedoreBuild", "StevedoreInspect", "StevedoreAuth", "StevedoreRegistry",
+                "StevedoreDeploy", "StevedoreScaffold", "StevedorePublish", "StevedoreJobs", "StevedoreELF", "StevedoreLayout", "StevedoreTarball",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -176,6 +186,7 @@ let package = Package(
         .testTarget(name: "StevedoreDeployTests", dependencies: ["StevedoreDeploy", "StevedoreScaffold", "StevedoreTestSupport"]),
         .testTarget(name: "StevedorePublishTests", dependencies: ["StevedorePublish", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreScaffoldTests", dependencies: ["StevedoreScaffold", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreJobsTests", dependencies: ["StevedoreJobs", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreCLITests", dependencies: ["stevedore", "StevedoreCore", "StevedoreTestSupport"]),
     ]
 )

@@ -62,7 +62,8 @@ public struct ImageBuilder: Sendable {
             if let name = base.name { annotations[AnnotationKey.baseName] = name }
             annotations[AnnotationKey.baseDigest] = base.image.manifestDescriptor.digest.description
         }
-        let image = try Image(configuration: configuration, layers: manifestLayers, manifestAnnotations: annotations.isEmpty ? nil : annotations)
+        var image = try Image(configuration: configuration, layers: manifestLayers, manifestAnnotations: annotations.isEmpty ? nil : annotations)
+        image.blobOrigins = (base?.image.blobOrigins ?? [:]).filter { $0.key != base?.image.manifest.config.digest }
         try write(image.configurationData, expected: image.manifest.config, to: sink)
         try write(image.manifestData, expected: image.manifestDescriptor, to: sink)
         return image

@@ -9,13 +9,20 @@ public struct Image: Sendable, Hashable {
     public var manifestData: Data
     public var configuration: ImageConfiguration
     public var configurationData: Data
+    /// Where blobs came from: the registry repository each blob (by digest) can be read or mounted from.
+    ///
+    /// An image read from a registry knows its repository for its configuration and every layer; an image
+    /// built on such a base keeps it for the base's layers. A push to another repository of that registry mounts these layers instead of
+    /// uploading them (as go-containerregistry's `remote.MountableLayer` does). Not part of the image's bytes.
+    public var blobOrigins: [Digest: ImageReference]
 
-    public init(manifestDescriptor: Descriptor, manifest: ImageManifest, manifestData: Data, configuration: ImageConfiguration, configurationData: Data) {
+    public init(manifestDescriptor: Descriptor, manifest: ImageManifest, manifestData: Data, configuration: ImageConfiguration, configurationData: Data, blobOrigins: [Digest: ImageReference] = [:]) {
         self.manifestDescriptor = manifestDescriptor
         self.manifest = manifest
         self.manifestData = manifestData
         self.configuration = configuration
         self.configurationData = configurationData
+        self.blobOrigins = blobOrigins
     }
 
     /// Encodes a configuration and manifest canonically and returns the image they make.
@@ -34,15 +41,31 @@ public struct Image: Sendable, Hashable {
     }
 }
 
+extension Image {
+    /// Two images are equal when their bytes are: where their layers came from does not matter.
+    public static func == (lhs: Image, rhs: Image) -> Bool {
+        lhs.manifestDescriptor == rhs.manifestDescriptor && lhs.manifestData == rhs.manifestData && lhs.configurationData == rhs.configurationData
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(manifestDescriptor)
+        hasher.combine(manifestData)
+    }
+}
+
 /// A source that names one image or index: a tag in a layout, a reference in a registry.
 public protocol ImageSource: BlobSource {
     /// A short name of the source for messages, e.g. `oci-layout:out:latest`.
     var sourceDescription: String { get }
     /// The descriptor of the manifest or index the source names.
     func resolveRoot() async throws -> Descriptor
+    /// The registry repository the source's blobs live in, when it is one (see ``Image/blobOrigins``).
+    var registryOrigin: ImageReference? { get }
 }
 
 extension ImageSource {
+    public var registryOrigin: ImageReference? { nil }
+
     /// Reads the image for `platform`, following an index when the source names one.
     ///
     /// - Parameter platform: which manifest to take from an index; `nil` takes the only one, or fails when there are several.
@@ -76,7 +99,22 @@ extension ImageSource {
         let manifest = try CanonicalJSON.decode(ImageManifest.self, from: data, what: "manifest \(descriptor.digest)")
         let configData = try await verifiedData(manifest.config)
         let configuration = try CanonicalJSON.decode(ImageConfiguration.self, from: configData, what: "configuration \(manifest.config.digest)")
-        return Image(manifestDescriptor: descriptor, manifest: manifest, manifestData: data, configuration: configuration, configurationData: configData)
+        return Image(
+            manifestDescriptor: descriptor, manifest: manifest, manifestData: data, configuration: configuration, configurationData: configData,
+            blobOrigins: blobOrigins(of: manifest)
+        )
+    }
+
+    /// Every blob's origin: this source's repository when it is a registry. An image stored elsewhere (a
+    /// layout) that records its base with the `org.opencontainers.image.base.name` annotation may have its
+    /// layers mounted from there: a registry answers a mount of a blob the base lacks with an ordinary upload
+    /// session, so offering every layer costs no extra request.
+    private func blobOrigins(of manifest: ImageManifest) -> [Digest: ImageReference] {
+        if let origin = registryOrigin {
+            return Dictionary(([manifest.config] + manifest.layers).map { ($0.digest, origin) }, uniquingKeysWith: { first, _ in first })
+        }
+        guard let name = manifest.annotations?[AnnotationKey.baseName], let base = try? ImageReference(parsing: name) else { return [:] }
+        return Dictionary(manifest.layers.map { ($0.digest, base) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Reads a small blob and checks its digest and size.

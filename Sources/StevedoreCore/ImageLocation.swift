@@ -17,8 +17,8 @@ public enum ImageLocation: Hashable, Sendable, CustomStringConvertible {
             guard !path.isEmpty else {
                 throw ImageModelError(.invalidLocation, "invalid location '\(string)': expected oci-layout:DIR[:TAG]")
             }
-            if let tag, !ImageReference.isValidTag(tag) {
-                throw ImageModelError(.invalidLocation, "invalid location '\(string)': tag '\(tag)' must be letters, digits, '_', '.', '-' (at most 128)")
+            if let tag, !ImageTag.isValid(tag) {
+                throw ImageModelError(.invalidLocation, "invalid location '\(string)': tag '\(tag)' must be \(ImageTag.grammar)")
             }
             self = .layout(path: path, tag: tag)
         } else if let rest = Self.strip(string, prefixes: ["docker-archive:"]) {

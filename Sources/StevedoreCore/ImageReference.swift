@@ -47,9 +47,7 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         var tag: String?
         if let colon = rest.lastIndex(of: ":"), !rest[rest.index(after: colon)...].contains("/") {
             let candidate = String(rest[rest.index(after: colon)...])
-            guard Self.isValidTag(candidate) else {
-                throw fail("tag '\(candidate)' must be 1 to 128 of letters, digits, '_', '.', '-', not starting with '.' or '-'")
-            }
+            guard ImageTag.isValid(candidate) else { throw fail("tag '\(candidate)' must be \(ImageTag.grammar)") }
             tag = candidate
             rest = rest[..<colon]
         }
@@ -100,6 +98,9 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         ImageReference(registry: registry, repository: repository, tag: tag)
     }
 
+    /// The reference with another tag and no digest.
+    public func with(tag: ImageTag) -> ImageReference { with(tag: tag.name) }
+
     /// `registry/repository`, with neither tag nor digest.
     public var name: String { "\(registry)/\(repository)" }
 
@@ -114,14 +115,6 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         if let tag { text += ":\(tag)" }
         if let digest { text += "@\(digest)" }
         return text
-    }
-
-    /// Whether `tag` follows the tag grammar `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
-    public static func isValidTag(_ tag: String) -> Bool {
-        let bytes = Array(tag.utf8)
-        guard (1...128).contains(bytes.count) else { return false }
-        func word(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b == 0x5f }
-        return word(bytes[0]) && bytes.dropFirst().allSatisfy { word($0) || $0 == 0x2e || $0 == 0x2d }
     }
 
     /// Whether `component` follows `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A media type of an OCI or Docker v2 manifest, index, configuration or layer.
 ///
 /// Registries and tools send types nobody listed, so this is an open set: any string is kept as is.
@@ -57,4 +59,14 @@ public struct MediaType: RawRepresentable, Hashable, Sendable, Codable, CustomSt
 
     /// Every manifest and index type, as an HTTP `Accept` list.
     public static let manifestTypes: [MediaType] = [.ociIndex, .ociManifest, .dockerManifestList, .dockerManifest]
+
+    /// The media type a manifest or index document declares in its `mediaType` field; for an OCI document
+    /// that omits it, an index (it has `manifests`) or a manifest (it has `config`).
+    public static func declared(in document: Data) -> MediaType? {
+        guard let object = try? JSONSerialization.jsonObject(with: document) as? [String: Any] else { return nil }
+        if let type = object["mediaType"] as? String { return MediaType(type) }
+        if object["manifests"] != nil { return .ociIndex }
+        if object["config"] != nil { return .ociManifest }
+        return nil
+    }
 }

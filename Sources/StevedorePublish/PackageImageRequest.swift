@@ -1,8 +1,8 @@
 import Foundation
 import StevedoreCore
 
-/// What the `build-image` and `push-image` plugins hand to `stevedore package-image`: a built executable product of
-/// a Swift package and how to turn it into an image.
+/// A built executable product of a Swift package, as the `build-image` and `push-image` plugins hand it over: where
+/// its image goes by default, and what to tell the user about it.
 public struct PackageImageRequest: Hashable, Sendable {
     /// The directory of the package (the root of the user's package).
     public var packageDirectory: String
@@ -12,12 +12,8 @@ public struct PackageImageRequest: Hashable, Sendable {
     public var executable: String
     /// SwiftPM resource bundle directories (`<Package>_<Target>.resources`) the executable loads with `Bundle.module`.
     public var resourceBundles: [String]
-    /// `--from`: the base image, `nil` for scratch.
-    public var base: String?
     /// `--output` locations as given; empty for the default layout under `.build/stevedore/`.
     public var outputs: [ImageLocation]
-    /// Further `stevedore build` options, passed through unchanged (`--env K=V`, `--expose 8080`, …).
-    public var buildOptions: [String]
 
     /// Creates a request.
     public init(
@@ -25,17 +21,13 @@ public struct PackageImageRequest: Hashable, Sendable {
         product: String,
         executable: String,
         resourceBundles: [String] = [],
-        base: String? = nil,
-        outputs: [ImageLocation] = [],
-        buildOptions: [String] = []
+        outputs: [ImageLocation] = []
     ) {
         self.packageDirectory = packageDirectory
         self.product = product
         self.executable = executable
         self.resourceBundles = resourceBundles
-        self.base = base
         self.outputs = outputs
-        self.buildOptions = buildOptions
     }
 
     /// The directory in the image that holds the executable; resource bundles go beside it, where the
@@ -59,41 +51,6 @@ public struct PackageImageRequest: Hashable, Sendable {
         let hasLayout = outputs.contains { if case .layout = $0 { return true } else { return false } }
         if needsLayout, !hasLayout { return [.layout(path: defaultLayoutDirectory, tag: layoutTag)] + outputs }
         return outputs
-    }
-
-    /// The OCI layout to push from, among `outputs`.
-    public static func layoutToPush(in outputs: [ImageLocation]) -> ImageLocation? {
-        outputs.first { if case .layout = $0 { return true } else { return false } }
-    }
-
-    /// The arguments after `stevedore` for `stevedore build`: the executable, resource bundles beside it,
-    /// the provenance labels and timestamp, then the user's options (so a user's `--label` wins over a default).
-    public func buildArguments(provenance: ImageProvenance, outputs: [ImageLocation], digestFile: String) -> [String] {
-        var arguments = ["build", "--executable", executable]
-        if let base { arguments += ["--from", base] }
-        for location in outputs { arguments += ["--output", location.description] }
-        for bundle in resourceBundles {
-            let name = URL(fileURLWithPath: bundle).lastPathComponent
-            arguments += ["--add", "\(bundle):\(Self.executableDirectory)/\(name)"]
-        }
-        for label in provenance.labels { arguments += ["--label", "\(label.key)=\(label.value)"] }
-        if let epoch = provenance.sourceDateEpoch { arguments += ["--source-date-epoch", String(epoch)] }
-        arguments += ["--digest-file", digestFile]
-        return arguments + buildOptions
-    }
-
-    /// The arguments after `stevedore` for `stevedore push`: from `layout` to the destination's first tag, with the
-    /// other tags and the user's push options (`--ca-file`, `--insecure-registry`, …).
-    public static func pushArguments(
-        layout: ImageLocation,
-        destination: PublishDestination,
-        pushOptions: [String],
-        digestFile: String
-    ) -> [String] {
-        var arguments = ["push", layout.description, destination.primaryReference]
-        for tag in destination.tags.dropFirst() { arguments += ["--tag", tag] }
-        arguments += ["--digest-file", digestFile]
-        return arguments + pushOptions
     }
 
     /// What to tell the user after a build: the digest and how to run each output with podman.

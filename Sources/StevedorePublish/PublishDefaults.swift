@@ -90,7 +90,7 @@ public struct PublishDefaults: Sendable {
             if onDefaultBranch, !isDirty { tags.append("latest") }
         } else {
             for tag in options.tags {
-                guard ImageReference.isValidTag(tag) else {
+                guard ImageTag.isValid(tag) else {
                     throw PublishError(.invalidArgument, "--tag '\(tag)' is not a valid tag: use 1 to 128 letters, digits, '_', '.', '-', not starting with '.' or '-'.")
                 }
                 if !tags.contains(tag) { tags.append(tag) }

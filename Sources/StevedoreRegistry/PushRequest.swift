@@ -2,46 +2,53 @@ import Foundation
 import StevedoreCore
 
 /// What to push: one image, or several images and the index that lists them, with where their blobs are.
+///
+/// Layers whose ``Image/blobOrigins`` name another repository of the target registry are mounted from
+/// there instead of uploaded.
 public struct PushRequest: Sendable {
-    /// The images; with more than one, ``indexData`` lists them.
-    public var images: [Image]
-    /// The bytes of the index to push when there are several images (or to push one image as an index).
-    public var indexData: Data?
-    /// Where the configurations and layers are read from.
+    /// The image or index.
+    public var content: ImageContent
+    /// Where the configurations and layers are read from (a layer it lacks is read from its origin).
     public var blobs: any BlobSource
     /// Where to push: registry, repository and the first tag (a reference without tag pushes by digest only).
     public var target: ImageReference
     /// More tags for the same manifest or index.
-    public var additionalTags: [String]
-    /// Blobs that came from another repository on the same registry (a base image): they are mounted
-    /// from there instead of uploaded.
-    public var mountSources: [Digest: ImageReference]
+    public var additionalTags: [ImageTag]
+
+    /// A request to push `content`.
+    public init(content: ImageContent, blobs: any BlobSource, target: ImageReference, additionalTags: [ImageTag] = []) {
+        self.content = content
+        self.blobs = blobs
+        self.target = target
+        self.additionalTags = additionalTags
+    }
 
     /// A request to push one image.
-    public init(image: Image, blobs: any BlobSource, target: ImageReference, additionalTags: [String] = [], mountSources: [Digest: ImageReference] = [:]) {
-        self.images = [image]
-        self.indexData = nil
-        self.blobs = blobs
-        self.target = target
-        self.additionalTags = additionalTags
-        self.mountSources = mountSources
+    public init(image: Image, blobs: any BlobSource, target: ImageReference, additionalTags: [ImageTag] = []) {
+        self.init(content: ImageContent(image: image), blobs: blobs, target: target, additionalTags: additionalTags)
     }
 
-    /// A request to push several images and their index.
-    public init(images: [Image], indexData: Data, blobs: any BlobSource, target: ImageReference, additionalTags: [String] = [], mountSources: [Digest: ImageReference] = [:]) {
-        self.images = images
-        self.indexData = indexData
-        self.blobs = blobs
-        self.target = target
-        self.additionalTags = additionalTags
-        self.mountSources = mountSources
-    }
+    /// The images; with more than one, ``indexData`` lists them.
+    public var images: [Image] { content.images }
+    /// The bytes of the index, if any.
+    public var indexData: Data? { content.indexData }
 
     /// Every tag the push sets: the target's, then the additional ones, without repeats.
     public var tags: [String] {
         var result: [String] = []
-        for tag in [target.tag].compactMap({ $0 }) + additionalTags where !result.contains(tag) { result.append(tag) }
+        for tag in [target.tag].compactMap({ $0 }) + additionalTags.map(\.name) where !result.contains(tag) { result.append(tag) }
         return result
+    }
+
+    /// The repositories of the target's registry that layers can be mounted from.
+    var mountableOrigins: [Digest: ImageReference] {
+        var origins: [Digest: ImageReference] = [:]
+        for image in images {
+            for (digest, origin) in image.blobOrigins where origin.apiHost == target.apiHost && origin.repository != target.repository {
+                origins[digest] = origin
+            }
+        }
+        return origins
     }
 }
 

@@ -18,29 +18,17 @@ extension RegistryClient {
         guard request.images.count == 1 || request.indexData != nil else {
             throw RegistryError(.unsupported, "pushing \(request.images.count) images to \(request.target) needs the index that lists them")
         }
-        for tag in request.additionalTags where !ImageReference.isValidTag(tag) {
-            throw ImageModelError(.invalidReference, "invalid tag '\(tag)': 1 to 128 of letters, digits, '_', '.', '-', not starting with '.' or '-'")
-        }
         let deadline = makeDeadline()
         let target = request.target
+        let origins = request.mountableOrigins
         var scopes = ["repository:\(target.repository):pull,push"]
-        for source in Set(request.mountSources.values) where source.apiHost == target.apiHost && source.repository != target.repository {
-            let scope = Self.pullScope(source)
-            if !scopes.contains(scope) { scopes.append(scope) }
-        }
-        var blobs: [Descriptor] = []
-        var seen = Set<Digest>()
-        for image in request.images {
-            for descriptor in [image.manifest.config] + image.manifest.layers where seen.insert(descriptor.digest).inserted {
-                blobs.append(descriptor)
-            }
-        }
-        blobs.sort { $0.size > $1.size }
+        for origin in Set(origins.values.map(\.repository)).sorted() { scopes.append("repository:\(origin):pull") }
+        let blobs = request.content.blobs
+        let blobScopes = scopes
 
         let counter = PushCounter()
-        let blobScopes = scopes
         try await forEachConcurrently(blobs) { descriptor in
-            let outcome = try await self.pushBlob(descriptor, request: request, scopes: blobScopes, deadline: deadline)
+            let outcome = try await self.pushBlob(descriptor, request: request, origin: origins[descriptor.digest], scopes: blobScopes, deadline: deadline)
             await counter.add(outcome, bytes: outcome == .uploaded ? descriptor.size : 0)
         }
 
@@ -51,7 +39,7 @@ extension RegistryClient {
                 try await putManifest(image.manifestData, mediaType: image.manifestDescriptor.mediaType, digest: image.manifestDescriptor.digest, reference: image.manifestDescriptor.digest.description, target: target, scopes: scopes, deadline: deadline)
             }
             let digest = Digest.sha256(of: indexData)
-            let mediaType = Self.mediaType(of: indexData) ?? .ociIndex
+            let mediaType = MediaType.declared(in: indexData) ?? .ociIndex
             for reference in tags.isEmpty ? [digest.description] : tags {
                 try await putManifest(indexData, mediaType: mediaType, digest: digest, reference: reference, target: target, scopes: scopes, deadline: deadline)
             }
@@ -75,7 +63,7 @@ extension RegistryClient {
 
     // MARK: Blobs
 
-    private func pushBlob(_ descriptor: Descriptor, request: PushRequest, scopes: [String], deadline: OperationDeadline) async throws -> BlobOutcome {
+    private func pushBlob(_ descriptor: Descriptor, request: PushRequest, origin: ImageReference?, scopes: [String], deadline: OperationDeadline) async throws -> BlobOutcome {
         let target = request.target
         let registry = target.apiHost
         let progress = configuration.progress
@@ -89,8 +77,8 @@ extension RegistryClient {
             return .alreadyPresent
         }
         var pendingLocation: String?
-        if let source = request.mountSources[descriptor.digest], source.apiHost == registry, source.repository != target.repository {
-            let from = source.repository.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? source.repository
+        if let origin {
+            let from = origin.repository.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? origin.repository
             let mount = try await transport.exchange(
                 RegistryRequest(
                     method: .POST, registry: registry, target: "/v2/\(target.repository)/blobs/uploads/?mount=\(descriptor.digest)&from=\(from)",
@@ -104,6 +92,14 @@ extension RegistryClient {
             }
             pendingLocation = mount.headers.first(name: "Location")
         }
+        // A mount the registry declined (202, e.g. no pull right on the origin) becomes an upload; a layer that
+        // was never downloaded (a base to be mounted) streams from its origin then, as go-containerregistry does.
+        let source: any BlobSource
+        if let origin, !(try await request.blobs.hasBlob(descriptor.digest)) {
+            source = RegistryImageSource(client: self, reference: origin)
+        } else {
+            source = request.blobs
+        }
         progress.started(descriptor, upload: true)
         var chunked = configuration.alwaysUploadInChunks || registry == GitHubContainerRegistry.host && descriptor.size > Int64(configuration.chunkSize)
         try await transport.withRetries("upload of \(descriptor.digest.shortForm) to \(target.name)", registry: registry, deadline: deadline) {
@@ -115,14 +111,14 @@ extension RegistryClient {
                 location = try await startUpload(target: target, scopes: scopes, deadline: deadline)
             }
             if !chunked {
-                let refused = try await uploadWhole(descriptor, source: request.blobs, location: location, target: target, scopes: scopes, deadline: deadline)
+                let refused = try await uploadWhole(descriptor, source: source, location: location, target: target, scopes: scopes, deadline: deadline)
                 guard refused else { return }
                 configuration.logger.debug("streamed PUT refused, uploading in chunks", metadata: ["registry": "\(registry)"])
                 chunked = true
                 let fresh = try await startUpload(target: target, scopes: scopes, deadline: deadline)
-                try await uploadChunks(descriptor, source: request.blobs, location: fresh, target: target, scopes: scopes, deadline: deadline)
+                try await uploadChunks(descriptor, source: source, location: fresh, target: target, scopes: scopes, deadline: deadline)
             } else {
-                try await uploadChunks(descriptor, source: request.blobs, location: location, target: target, scopes: scopes, deadline: deadline)
+                try await uploadChunks(descriptor, source: source, location: location, target: target, scopes: scopes, deadline: deadline)
             }
         }
         progress.finished(descriptor, outcome: .uploaded)

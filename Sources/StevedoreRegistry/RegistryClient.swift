@@ -26,6 +26,19 @@ public final class RegistryClient: Sendable {
         try await transport.shutdown()
     }
 
+    /// Runs `body` with a new client and shuts the client down afterwards, whatever happens.
+    public static func withClient<T>(_ configuration: RegistryConfiguration, _ body: (RegistryClient) async throws -> T) async throws -> T {
+        let client = try RegistryClient(configuration: configuration)
+        do {
+            let result = try await body(client)
+            try? await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
     /// The `Accept` header for manifests: OCI and Docker v2 types.
     static let manifestAccept = MediaType.manifestTypes.map(\.rawValue).joined(separator: ", ")
 
@@ -78,7 +91,7 @@ public final class RegistryClient: Sendable {
            let announced = try? Digest(parsing: header), announced.algorithm == "sha256", announced != digest {
             throw RegistryError(.digestMismatch, "\(reference.registry) announced \(announced) for \(reference) but sent a manifest whose digest is \(digest)")
         }
-        var mediaType = Self.mediaType(of: response.body)
+        var mediaType = MediaType.declared(in: response.body)
         if mediaType == nil, let header = response.headers.first(name: "Content-Type") {
             mediaType = Self.mediaType(fromContentType: header)
         }
@@ -96,16 +109,6 @@ public final class RegistryClient: Sendable {
         )
         guard let response = try? await transport.exchange(request, deadline: deadline, limit: 1 << 20) else { return true }
         return response.status == 200
-    }
-
-    /// The `mediaType` field of a manifest or index document.
-    static func mediaType(of data: Data) -> MediaType? {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        if let type = object["mediaType"] as? String { return MediaType(type) }
-        // An OCI document may omit it: an index has `manifests`, a manifest has `config`.
-        if object["manifests"] != nil { return .ociIndex }
-        if object["config"] != nil { return .ociManifest }
-        return nil
     }
 
     static func mediaType(fromContentType header: String) -> MediaType {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import StevedoreCore
 import StevedoreAuth
 
 /// How a ``RegistryClient`` reaches registries: credentials, trust, plain-HTTP exceptions, retries, limits.

@@ -9,13 +9,20 @@ public struct RegistryImageSource: ImageSource {
     /// The image's reference.
     public let reference: ImageReference
 
+    /// Whether layer downloads are shown on the client's ``RegistryConfiguration/progress`` (a pull); off
+    /// when the bytes are shown as they go elsewhere (a copy's upload).
+    public var reportsProgress: Bool
+
     /// A source for `reference`, read through `client`.
-    public init(client: RegistryClient, reference: ImageReference) {
+    public init(client: RegistryClient, reference: ImageReference, reportsProgress: Bool = false) {
         self.client = client
         self.reference = reference
+        self.reportsProgress = reportsProgress
     }
 
     public var sourceDescription: String { reference.description }
+
+    public var registryOrigin: ImageReference? { reference }
 
     public func resolveRoot() async throws -> Descriptor {
         try await client.fetchManifest(reference, deadline: client.makeDeadline()).descriptor
@@ -42,6 +49,8 @@ public struct RegistryImageSource: ImageSource {
             try await TemporaryBytes.with(copyOf: data) { try await consumer($0) }
             return
         }
+        let progress: (any TransferProgress)? = reportsProgress && descriptor.mediaType.isLayer ? client.configuration.progress : nil
+        progress?.started(descriptor, upload: false)
         var delivered: Int64 = 0
         try await client.streamBlob(descriptor, from: reference, deadline: deadline) { response in
             // A retried transfer starts again from the beginning: skip what the consumer already has.
@@ -59,6 +68,7 @@ public struct RegistryImageSource: ImageSource {
                         if skip < bytes.count {
                             try await consumer(UnsafeRawBufferPointer(rebasing: bytes[skip...]))
                             delivered += Int64(bytes.count - skip)
+                            progress?.advanced(descriptor.digest, by: bytes.count - skip)
                         }
                     }
                     position += count
@@ -78,6 +88,7 @@ public struct RegistryImageSource: ImageSource {
                 throw RegistryError(.digestMismatch, "\(reference.name) sent \(actual) when asked for \(descriptor.digest)")
             }
         }
+        progress?.finished(descriptor, outcome: .downloaded)
     }
 }
 

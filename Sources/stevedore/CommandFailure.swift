@@ -5,6 +5,7 @@ import StevedoreBuild
 import StevedoreCore
 import StevedoreDeploy
 import StevedoreELF
+import StevedoreJobs
 import StevedoreLayout
 import StevedorePublish
 import StevedoreScaffold
@@ -80,11 +81,6 @@ struct CommandFailure {
         self.message = message
         self.exitCode = exitCode
     }
-}
-
-/// An output location that cannot be written.
-struct OutputError: Error {
-    var message: String
 }
 
 /// `verify` found problems.

@@ -41,7 +41,6 @@ struct BuildErrorTests {
         (["--expose", "70000"], "--expose '70000' must be PORT[/tcp|udp]"),
         (["--expose", "80/icmp"], "the protocol must be tcp, udp or sctp"),
         (["--label", "=x"], "--label '=x' must be KEY=VALUE"),
-        (["--platform", "linux"], "invalid platform 'linux'"),
         (["--workdir", "relative"], "--workdir 'relative' must be an absolute path"),
         (["--add", "nothing-here"], "--add 'nothing-here' must be SRC:DEST"),
         (["--entrypoint", "[broken"], "is not a JSON array of strings"),
@@ -53,9 +52,23 @@ struct BuildErrorTests {
         #expect(!leftOutput)
     }
 
+    /// Values that do not parse (references, locations, platforms, tags) are usage errors naming the flag, with
+    /// the model's explanation.
+    @Test("a value that does not parse is a usage error naming the flag", arguments: [
+        (["--platform", "linux"], "invalid platform 'linux'"),
+        (["--tag=-bad"], "tag '-bad' must be 1 to 128"),
+        (["--push", "ghcr.io/Owner/App:1"], "use 'ghcr.io/owner/app:1'"),
+    ])
+    func unparsableValue(arguments: [String], message: String) throws {
+        let (result, leftOutput) = try build(["--executable", try Fixtures.cProgram.get()] + arguments)
+        #expect(result.status == 64, "\(result.output)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!leftOutput)
+    }
+
     @Test func invalidReferenceSuggestsLowercase() throws {
         let (result, _) = try build(["--executable", try Fixtures.cProgram.get()], output: { "docker-archive:\($0.appending("x.tar")):ghcr.io/Owner/App:1" })
-        #expect(result.status == 65)
+        #expect(result.status == 64)
         #expect(result.stderr.contains("use 'ghcr.io/owner/app:1'"), "\(result.stderr)")
     }
 

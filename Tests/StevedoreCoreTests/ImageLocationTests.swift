@@ -40,7 +40,7 @@ struct ImageLocationTests {
         ("oci-layout::tag", .invalidLocation, "expected oci-layout:DIR[:TAG]"),
         ("oci-layout:out:bad tag", .invalidLocation, "tag 'bad tag'"),
         ("oci-layout:out:-x", .invalidLocation, "tag '-x'"),
-        ("oci:out:" + String(repeating: "t", count: 129), .invalidLocation, "at most 128"),
+        ("oci:out:" + String(repeating: "t", count: 129), .invalidLocation, "1 to 128"),
         ("docker-archive:", .invalidLocation, "expected docker-archive:FILE[:NAME[:TAG]]"),
         ("docker-archive::app", .invalidLocation, "expected docker-archive:FILE[:NAME[:TAG]]"),
         ("docker-archive:x.tar:Owner/App", .invalidReference, "use 'owner/app'"),

@@ -154,7 +154,8 @@ struct ImageReferenceTests {
         (".a", false), ("-a", false), ("", false), ("a b", false), ("a/b", false), ("a:b", false), ("é", false),
     ])
     func tagGrammar(tag: String, valid: Bool) {
-        #expect(ImageReference.isValidTag(tag) == valid)
+        #expect(ImageTag.isValid(tag) == valid)
+        #expect(((try? ImageTag(tag)) != nil) == valid)
     }
 
     @Test(arguments: [

@@ -7,26 +7,11 @@ import Testing
         packageDirectory: "/src/hello",
         product: "HelloServer",
         executable: "/src/hello/.build/release/HelloServer",
-        resourceBundles: ["/src/hello/.build/release/HelloServer_HelloServer.resources"],
-        buildOptions: ["--expose", "8080", "--label", "org.opencontainers.image.source=https://example.com"]
+        resourceBundles: ["/src/hello/.build/release/HelloServer_HelloServer.resources"]
     )
-    static let provenance = ImageProvenance(sourceDateEpoch: 1_700_000_000, revision: "abc", source: "https://github.com/acme/hello", isDirty: false)
 
-    @Test func buildArgumentsPlaceBundlesBesideTheExecutableAndKeepUserOptionsLast() {
-        let outputs = Self.request.resolvedOutputs(layoutTag: "latest", needsLayout: false)
-        #expect(outputs == [.layout(path: "/src/hello/.build/stevedore/oci/HelloServer", tag: "latest")])
-        let arguments = Self.request.buildArguments(provenance: Self.provenance, outputs: outputs, digestFile: "/tmp/d")
-        #expect(arguments == [
-            "build", "--executable", "/src/hello/.build/release/HelloServer",
-            "--output", "oci-layout:/src/hello/.build/stevedore/oci/HelloServer:latest",
-            "--add", "/src/hello/.build/release/HelloServer_HelloServer.resources:/usr/local/bin/HelloServer_HelloServer.resources",
-            "--label", "org.opencontainers.image.source=https://github.com/acme/hello",
-            "--label", "org.opencontainers.image.revision=abc",
-            "--label", "org.opencontainers.image.created=2023-11-14T22:13:20Z",
-            "--source-date-epoch", "1700000000",
-            "--digest-file", "/tmp/d",
-            "--expose", "8080", "--label", "org.opencontainers.image.source=https://example.com",
-        ])
+    @Test func theDefaultOutputIsThePackagesLayout() {
+        #expect(Self.request.resolvedOutputs(layoutTag: "latest", needsLayout: false) == [.layout(path: "/src/hello/.build/stevedore/oci/HelloServer", tag: "latest")])
     }
 
     @Test func pushingAddsALayoutWhenOnlyAnArchiveIsRequested() throws {
@@ -35,14 +20,6 @@ import Testing
         #expect(request.resolvedOutputs(layoutTag: "v1", needsLayout: false).count == 1)
         let outputs = request.resolvedOutputs(layoutTag: "v1", needsLayout: true)
         #expect(outputs.first == .layout(path: "/src/hello/.build/stevedore/oci/HelloServer", tag: "v1"))
-        #expect(PackageImageRequest.layoutToPush(in: outputs) == outputs.first)
-    }
-
-    @Test func pushArgumentsTagTheRestAfterTheFirst() {
-        let destination = PublishDestination(repository: "127.0.0.1:5000/acme/hello", tags: ["abc", "latest"], isDefaultBranch: true)
-        let arguments = PackageImageRequest.pushArguments(
-            layout: .layout(path: "/l", tag: "abc"), destination: destination, pushOptions: ["--ca-file", "/ca.pem"], digestFile: "/tmp/p")
-        #expect(arguments == ["push", "oci-layout:/l:abc", "127.0.0.1:5000/acme/hello:abc", "--tag", "latest", "--digest-file", "/tmp/p", "--ca-file", "/ca.pem"])
     }
 
     @Test func runInstructionsNameEveryOutput() throws {

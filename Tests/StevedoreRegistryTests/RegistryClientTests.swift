@@ -66,12 +66,12 @@ struct RegistryClientTests {
         #expect(proxy.log.contains("PUT /v2/team/app/manifests/v1 -> 201"), "\(proxy.log)")
 
         // Pulled straight from the registry, every blob verifies.
-        let pulled = try await client.pull(
-            ImageReference(registry: env.address, repository: "team/app", tag: "v1"), platform: nil,
-            into: try OCILayout(path: env.directory.appending("pulled")).store
+        let pulled = try await ImageTransfer.copy(
+            from: RegistryImageSource(client: client, reference: ImageReference(registry: env.address, repository: "team/app", tag: "v1")),
+            to: try OCILayout(path: env.directory.appending("pulled")).destination(tags: [])
         )
         try await client.shutdown()
-        #expect(pulled.manifestDescriptor.digest == image.manifestDescriptor.digest)
+        #expect(pulled.digest == image.manifestDescriptor.digest)
         #expect(try env.skopeoDigest("\(env.address)/team/app:v1") == image.manifestDescriptor.digest.description)
     }
 
@@ -127,7 +127,7 @@ struct RegistryClientTests {
         let client = try Self.makeClient(env)
         let target = ImageReference(registry: env.address, repository: "team/app", tag: "v1")
         let store = try OCILayout(path: source, create: false).store
-        let first = try await client.push(PushRequest(image: image, blobs: store, target: target, additionalTags: ["v1", "stable"]))
+        let first = try await client.push(PushRequest(image: image, blobs: store, target: target, additionalTags: [try ImageTag("v1"), try ImageTag("stable")]))
         #expect(first.uploadedBlobs == 3)
         #expect(first.tags == ["v1", "stable"])
         let second = try await client.push(PushRequest(image: image, blobs: store, target: target))
@@ -175,10 +175,11 @@ struct RegistryClientTests {
 
         let client = try Self.makeClient(env)
         let reference = ImageReference(registry: env.address, repository: "team/multi", tag: "v1")
-        let arm = try await client.pull(reference, platform: Platform(os: "linux", architecture: "arm64"), into: try OCILayout(path: env.directory.appending("arm")).store)
-        #expect(arm.manifestDescriptor.digest == images[1].manifestDescriptor.digest)
+        let remote = RegistryImageSource(client: client, reference: reference)
+        let arm = try await ImageTransfer.copy(from: remote, to: try OCILayout(path: env.directory.appending("arm")).destination(tags: []), platform: Platform(os: "linux", architecture: "arm64"))
+        #expect(arm.digest == images[1].manifestDescriptor.digest)
         let whole = try OCILayout(path: env.directory.appending("whole"))
-        let root = try await client.pullAll(reference, into: whole.store)
+        let root = try await ImageTransfer.copy(from: remote, to: whole.destination(tags: []))
         #expect(root.digest == indexDescriptor.digest)
         for image in images {
             for descriptor in [image.manifestDescriptor, image.manifest.config] + image.manifest.layers {
@@ -186,10 +187,10 @@ struct RegistryClientTests {
             }
         }
         do {
-            _ = try await client.pull(reference, platform: Platform(os: "linux", architecture: "s390x"), into: whole.store)
+            _ = try await ImageTransfer.copy(from: remote, to: whole.destination(tags: []), platform: Platform(os: "linux", architecture: "s390x"))
             Issue.record("pulling a platform the index lacks succeeded")
-        } catch let error as RegistryError {
-            #expect(error.code == .unsupported)
+        } catch let error as ImageModelError {
+            #expect(error.code == .invalidPlatform)
             #expect(error.message.contains("linux/amd64, linux/arm64"))
         }
         try await client.shutdown()

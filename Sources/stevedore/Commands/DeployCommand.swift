@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import StevedoreCore
+import StevedoreAuth
 import StevedoreDeploy
+import StevedoreJobs
 
 /// `stevedore deploy`: hand a pushed image to a deploy tool.
 struct DeployCommand: AsyncParsableCommand {
@@ -53,11 +55,11 @@ struct KamalDeployCommand: AsyncParsableCommand {
     @Option(help: "Passed to kamal deploy --roles.")
     var roles: String?
 
-    @Option(help: "The tag to deploy (default: the commit SHA push-image pushed).")
-    var tag: String?
+    @Option(help: "The tag to deploy (default: the commit SHA push-image pushed).", transform: Parse.tag)
+    var tag: ImageTag?
 
-    @Option(help: "The registry and repository pushed to, e.g. ghcr.io/owner/repo (default: from --image-file, else ghcr.io/$GITHUB_REPOSITORY).")
-    var image: String?
+    @Option(help: "The registry and repository pushed to, e.g. ghcr.io/owner/repo (default: from --image-file, else ghcr.io/$GITHUB_REPOSITORY).", transform: Parse.reference)
+    var image: ImageReference?
 
     @Option(name: .customLong("image-file"), help: "The REF@digest file the last push wrote, relative to the package.")
     var imageFile: String = PushedImageRecord.defaultPath
@@ -78,29 +80,23 @@ struct KamalDeployCommand: AsyncParsableCommand {
     var kamalArguments: [String] = []
 
     func run() async throws {
-        let packageDirectory = URL(fileURLWithPath: packagePath).standardizedFileURL.path
         let options = KamalDeployOptions(
-            packageDirectory: packageDirectory,
+            packageDirectory: URL(fileURLWithPath: packagePath).standardizedFileURL.path,
             configFile: configFile,
             destination: destination,
             hosts: hosts,
             roles: roles,
-            tag: tag,
+            tag: tag?.name,
             imageFile: imageFile,
-            pushedImage: try image.map { try ImageReference(parsing: $0) },
+            pushedImage: image,
             kamalPath: kamalPath,
             allowUnverifiedSecrets: allowUnverifiedSecrets,
             extraArguments: kamalArguments,
             environment: ProcessInfo.processInfo.environment
         )
-        let inspector: any PushedImageInspector = RegistryImageInspector(options: registryOptions)
-        let deployment = KamalDeployment(options: options, inspector: inspector)
-        let plan = try await deployment.plan()
-        // Written unbuffered, so that it comes before Kamal's own output.
-        FileHandle.standardOutput.write(Data(plan.summary.utf8))
-        guard plan.isReady else { throw ExitCode.failure }
-        if dryRun { return }
-        let status = try await deployment.run(plan)
+        var registry = try registryOptions.configuration(explicitFor: nil)
+        registry.credentials = CredentialResolver()
+        let status = try await KamalDeployJob(options: options, registry: registry, dryRun: dryRun).run()
         if status != 0 { throw ExitCode(status) }
     }
 }

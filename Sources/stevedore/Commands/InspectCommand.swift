@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import StevedoreCore
 import StevedoreInspect
+import StevedoreJobs
+import StevedoreRegistry
 
 /// `stevedore inspect`: show what an image is and how it runs.
 struct InspectCommand: AsyncParsableCommand {
@@ -10,11 +12,11 @@ struct InspectCommand: AsyncParsableCommand {
         abstract: "Show an image's platform, layers, entrypoint, environment and labels."
     )
 
-    @Argument(help: ArgumentHelp("The image: oci-layout:DIR[:TAG] or a registry reference.", valueName: "LOCATION"))
-    var location: String
+    @Argument(help: ArgumentHelp("The image: oci-layout:DIR[:TAG] or a registry reference.", valueName: "LOCATION"), transform: Parse.location)
+    var location: ImageLocation
 
-    @Option(help: ArgumentHelp("Which image of an index to show.", valueName: "OS/ARCH[/VARIANT]"))
-    var platform: String?
+    @Option(help: ArgumentHelp("Which image of an index to show.", valueName: "OS/ARCH[/VARIANT]"), transform: Parse.platform)
+    var platform: Platform?
 
     @Flag(help: "Print the manifest and configuration as JSON.")
     var json = false
@@ -23,10 +25,8 @@ struct InspectCommand: AsyncParsableCommand {
     var registry: RegistryOptions
 
     func run() async throws {
-        let location = try ImageLocation(parsing: location)
-        let platform = try platform.map(Platform.init(parsing:))
-        let image = try await withRegistryClient(registry, explicitFor: nil) { client in
-            try await ImageSources.open(location, client: client).loadImage(platform: platform)
+        let image = try await RegistryClient.withClient(try registry.configuration(explicitFor: nil)) { client in
+            try await location.source(client: client).loadImage(platform: platform)
         }
         let summary = ImageSummary(name: location.description, image: image)
         if json {

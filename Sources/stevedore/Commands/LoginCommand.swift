@@ -29,7 +29,7 @@ struct LoginCommand: AsyncParsableCommand {
         for prefix in ["https://", "http://"] where host.hasPrefix(prefix) { host.removeFirst(prefix.count) }
         while host.hasSuffix("/") { host.removeLast() }
         if host == "index.docker.io" || host == "registry-1.docker.io" { host = ImageReference.dockerHub }
-        let credential = try await withRegistryClient(registry, explicitFor: host) { client in
+        let credential = try await RegistryClient.withClient(try registry.configuration(explicitFor: host)) { client in
             try await client.checkCredentials(registry: host)
         }
         let file = DockerConfigFile(resolver: CredentialResolver())

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StevedoreCore
+import StevedoreJobs
 import StevedoreLayout
 import StevedoreRegistry
 
@@ -12,14 +13,14 @@ struct PullCommand: AsyncParsableCommand {
         discussion: "Prints oci-layout:DIR:TAG@sha256:… The tag defaults to the reference's tag."
     )
 
-    @Argument(help: ArgumentHelp("The image: REGISTRY/REPOSITORY[:TAG|@DIGEST].", valueName: "REFERENCE"))
-    var reference: String
+    @Argument(help: ArgumentHelp("The image: REGISTRY/REPOSITORY[:TAG|@DIGEST].", valueName: "REFERENCE"), transform: Parse.reference)
+    var reference: ImageReference
 
-    @Argument(help: ArgumentHelp("Where to put it: oci-layout:DIR[:TAG].", valueName: "DESTINATION"))
-    var destination: String
+    @Argument(help: ArgumentHelp("Where to put it: oci-layout:DIR[:TAG].", valueName: "DESTINATION"), transform: Parse.location)
+    var destination: ImageLocation
 
-    @Option(help: ArgumentHelp("Which image of an index to pull (default: this machine's).", valueName: "OS/ARCH[/VARIANT]"))
-    var platform: String?
+    @Option(help: ArgumentHelp("Which image of an index to pull (default: this machine's).", valueName: "OS/ARCH[/VARIANT]"), transform: Parse.platform)
+    var platform: Platform?
 
     @Flag(help: "Pull every image of an index, and the index itself.")
     var allPlatforms = false
@@ -29,25 +30,18 @@ struct PullCommand: AsyncParsableCommand {
 
     func validate() throws {
         if allPlatforms && platform != nil { throw ValidationError("--platform and --all-platforms exclude each other") }
+        guard case .layout = destination else { throw ValidationError("the destination must be an OCI layout, oci-layout:DIR[:TAG]") }
     }
 
     func run() async throws {
-        let source = try RegistryReferences.parse(reference)
-        guard case .layout(let path, let destinationTag) = try ImageLocation(parsing: destination) else {
-            throw ValidationError("the destination must be an OCI layout, oci-layout:DIR[:TAG]")
-        }
-        let wanted = try platform.map(Platform.init(parsing:))
+        guard case .layout(let path, let tag) = destination else { return }
         let layout = try OCILayout(path: path)
-        let tag = destinationTag ?? source.tag
-        let descriptor = try await withRegistryClient(registry, explicitFor: source.registry) { client in
-            if allPlatforms {
-                return try await client.pullAll(source, into: layout.store)
-            }
-            var descriptor = try await client.pull(source, platform: wanted, into: layout.store).manifestDescriptor
-            descriptor.platform = nil
-            return descriptor
+        let tags = try (tag ?? reference.tag).map { [try ImageTag($0)] } ?? []
+        let result = try await RegistryClient.withClient(try registry.configuration(explicitFor: reference.registry)) { client in
+            let source = RegistryImageSource(client: client, reference: reference.withDefaultTag, reportsProgress: true)
+            let target = LayoutImageDestination(layout: layout, tags: tags, progress: client.configuration.progress)
+            return try await ImageTransfer.copy(from: source, to: target, platform: allPlatforms ? nil : platform ?? .host)
         }
-        try layout.setTag(tag, for: descriptor)
-        try registry.report("oci-layout:\(path)\(tag.map { ":\($0)" } ?? "")@\(descriptor.digest)")
+        try registry.report(result.pinnedReference)
     }
 }

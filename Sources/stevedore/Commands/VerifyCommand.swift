@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import StevedoreCore
 import StevedoreInspect
+import StevedoreJobs
+import StevedoreRegistry
 
 /// `stevedore verify`: check every digest, size, media type, diff_id and tar path of an image.
 struct VerifyCommand: AsyncParsableCommand {
@@ -11,16 +13,15 @@ struct VerifyCommand: AsyncParsableCommand {
         discussion: "Exits 1 and names each blob and what is wrong when anything does not match."
     )
 
-    @Argument(help: ArgumentHelp("The image: oci-layout:DIR[:TAG] or a registry reference.", valueName: "LOCATION"))
-    var location: String
+    @Argument(help: ArgumentHelp("The image: oci-layout:DIR[:TAG] or a registry reference.", valueName: "LOCATION"), transform: Parse.location)
+    var location: ImageLocation
 
     @OptionGroup(title: "Registry")
     var registry: RegistryOptions
 
     func run() async throws {
-        let location = try ImageLocation(parsing: location)
-        let report = try await withRegistryClient(registry, explicitFor: nil) { client in
-            await ImageVerifier().verify(try ImageSources.open(location, client: client))
+        let report = try await RegistryClient.withClient(try registry.configuration(explicitFor: nil)) { client in
+            await ImageVerifier().verify(try location.source(client: client))
         }
         guard report.isValid else {
             for problem in report.problems.dropLast() {

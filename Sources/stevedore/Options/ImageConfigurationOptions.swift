@@ -1,9 +1,10 @@
 import ArgumentParser
 import StevedoreBuild
 import StevedoreCore
+import StevedoreJobs
 import Foundation
 
-/// The flags that set the image's configuration, shared by `build` and the plugins.
+/// The flags that set the image's configuration, shared by `build` and `package-image` (the plugins).
 struct ImageConfigurationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The entrypoint: a JSON array, or one argument per use.", valueName: "ARG"))
     var entrypoint: [String] = []
@@ -35,8 +36,8 @@ struct ImageConfigurationOptions: ParsableArguments {
     @Option(name: .customLong("stop-signal"), help: ArgumentHelp("The signal that stops the container, e.g. SIGTERM.", valueName: "SIGNAL"))
     var stopSignal: String?
 
-    @Option(help: ArgumentHelp("The platform; defaults to the executable's (a mismatch is an error).", valueName: "OS/ARCH[/VARIANT]"))
-    var platform: String?
+    @Option(help: ArgumentHelp("The platform; defaults to the executable's (a mismatch is an error).", valueName: "OS/ARCH[/VARIANT]"), transform: Parse.platform)
+    var platform: Platform?
 
     @Option(help: ArgumentHelp("A host file or directory to copy into the image (repeatable); symlinks stay symlinks.", valueName: "SRC:DEST"))
     var add: [String] = []
@@ -66,12 +67,11 @@ struct ImageConfigurationOptions: ParsableArguments {
         return settings
     }
 
-    func additions() throws -> [Addition] {
-        try add.map(Addition.init(parsing:))
-    }
-
-    func requestedPlatform() throws -> Platform? {
-        try platform.map(Platform.init(parsing:))
+    /// Sets the request's configuration, additions and platform from these flags.
+    func apply(to request: inout BuildRequest) throws {
+        request.settings = try settings()
+        request.additions = try add.map(Addition.init(parsing:))
+        request.platform = platform
     }
 
     /// `nil` when the flag was not used; a value starting with `[` is a JSON array, others are one argument each.

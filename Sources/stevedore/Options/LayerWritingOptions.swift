@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import StevedoreArchive
 
-/// How layers are written: time stamps, compression level and threads.
+/// How layers are written: time stamps, compression level and threads; shared by `build` and `package-image`.
 struct LayerWritingOptions: ParsableArguments {
     @Option(name: .customLong("source-date-epoch"), help: ArgumentHelp("Seconds since 1970 used for every time stamp (default: $SOURCE_DATE_EPOCH, else 0).", valueName: "SECONDS"))
     var sourceDateEpoch: Int64?

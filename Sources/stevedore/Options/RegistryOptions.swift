@@ -6,6 +6,7 @@ import Glibc
 import Logging
 import StevedoreAuth
 import StevedoreCore
+import StevedoreJobs
 import StevedoreRegistry
 
 /// Flags shared by the commands that talk to registries: credentials, trust, limits, output.
@@ -63,19 +64,12 @@ struct RegistryOptions: ParsableArguments {
         return text
     }
 
-    /// A client whose explicit credential (if any) is for `registry`.
-    func makeClient(explicitFor registry: String?, credential: Credential? = nil) throws -> RegistryClient {
+    /// How to reach registries, with the explicit credential (if any) for `registry`.
+    func configuration(explicitFor registry: String?) throws -> RegistryConfiguration {
         var explicit: (registry: String?, credential: Credential)?
-        if let credential {
-            explicit = (registry, credential)
-        } else if let username, passwordStdin {
+        if let username, passwordStdin {
             explicit = (registry, Credential(username: username, secret: try Self.readPasswordFromStandardInput(), origin: "--password-stdin"))
         }
-        return try makeClient(explicit: explicit)
-    }
-
-    /// A client with an explicit credential found elsewhere (e.g. Kamal's registry secret).
-    func makeClient(explicit: (registry: String?, credential: Credential)?) throws -> RegistryClient {
         #if canImport(Glibc)
         // Blobs stream in 1 MiB buffers across many threads; with glibc's sliding mmap threshold they would
         // pile up in per-thread heaps (peak RSS ~105 MB for a 520 MB push, ~70 MB with a fixed threshold).
@@ -91,7 +85,7 @@ struct RegistryOptions: ParsableArguments {
         }
         var logger = Logger(label: "stevedore.registry")
         logger.logLevel = verbose ? .debug : .warning
-        let configuration = RegistryConfiguration(
+        return RegistryConfiguration(
             credentials: CredentialResolver(explicit: explicit),
             caFile: caFile,
             insecureRegistries: Set(insecureRegistry),
@@ -101,7 +95,6 @@ struct RegistryOptions: ParsableArguments {
             progress: progress,
             logger: logger
         )
-        return try RegistryClient(configuration: configuration)
     }
 
     #if canImport(Glibc)
@@ -124,18 +117,5 @@ struct RegistryOptions: ParsableArguments {
                 throw OutputError(message: "cannot write --digest-file \(digestFile): \(error.localizedDescription)")
             }
         }
-    }
-}
-
-/// Runs `body` with a client and shuts the client down afterwards, whatever happens.
-func withRegistryClient<T>(_ options: RegistryOptions, explicitFor registry: String?, credential: Credential? = nil, _ body: (RegistryClient) async throws -> T) async throws -> T {
-    let client = try options.makeClient(explicitFor: registry, credential: credential)
-    do {
-        let result = try await body(client)
-        try? await client.shutdown()
-        return result
-    } catch {
-        try? await client.shutdown()
-        throw error
     }
 }

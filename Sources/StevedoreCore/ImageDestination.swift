@@ -1,0 +1,54 @@
+/// A place an image or index can be written to: an OCI layout tag, a registry reference, a docker-archive.
+///
+/// Destinations take the whole ``ImageContent`` at once, because each has its own order of work (a registry
+/// wants blobs, then manifests, then tags; a layout links blobs it shares a file system with).
+public protocol ImageDestination: Sendable {
+    /// A short name of the destination for messages, e.g. `oci-layout:out:latest`.
+    var destinationDescription: String { get }
+    /// Writes `content`, reading the blobs it lacks from `blobs`.
+    ///
+    /// - Returns: what was written and how much moved.
+    func write(_ content: ImageContent, blobs: any BlobSource) async throws -> TransferResult
+}
+
+/// What writing an image to a destination did.
+public struct TransferResult: Sendable, Hashable {
+    /// The destination with the digest of what it now holds, e.g. `ghcr.io/o/r:1@sha256:…` or
+    /// `oci-layout:out:latest@sha256:…`: the line the CLI prints.
+    public var pinnedReference: String
+    /// The digest of the root written (manifest or index).
+    public var digest: Digest
+    /// Blobs copied or uploaded, and their bytes.
+    public var copiedBlobs: Int
+    public var copiedBytes: Int64
+    /// Blobs mounted from another repository of the same registry.
+    public var mountedBlobs: Int
+    /// Blobs the destination had already.
+    public var existingBlobs: Int
+
+    public init(pinnedReference: String, digest: Digest, copiedBlobs: Int = 0, copiedBytes: Int64 = 0, mountedBlobs: Int = 0, existingBlobs: Int = 0) {
+        self.pinnedReference = pinnedReference
+        self.digest = digest
+        self.copiedBlobs = copiedBlobs
+        self.copiedBytes = copiedBytes
+        self.mountedBlobs = mountedBlobs
+        self.existingBlobs = existingBlobs
+    }
+
+    /// `copied N blobs (B bytes), mounted M, K already present`.
+    public var summary: String {
+        "copied \(copiedBlobs) blobs (\(copiedBytes) bytes), mounted \(mountedBlobs), \(existingBlobs) already present"
+    }
+}
+
+/// Moves images between sources and destinations, as `crane.Copy` does: the one path behind `push`, `pull`,
+/// `copy` and the outputs of `build`.
+public enum ImageTransfer {
+    /// Copies what `source` names to `destination`.
+    ///
+    /// - Parameter platform: one image of an index; `nil` copies everything the source names.
+    public static func copy(from source: any ImageSource, to destination: any ImageDestination, platform: Platform? = nil) async throws -> TransferResult {
+        let content = try await source.loadContent(platform: platform)
+        return try await destination.write(content, blobs: source)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import StevedoreBuild
+import StevedoreCore
+import StevedoreDeploy
+import StevedorePublish
+import StevedoreRegistry
+
+/// The job behind the `build-image` and `push-image` plugins (`stevedore package-image`): a built executable
+/// product of a Swift package becomes an image, labelled and timestamped from git and GitHub Actions, written
+/// to the package's layout, and optionally pushed, reported to GitHub Actions and deployed with Kamal.
+public struct PackageImageJob: Sendable {
+    /// The package, product, executable, resource bundles and outputs.
+    public var package: PackageImageRequest
+    /// The user's image options (configuration, additions, base, platform, compression). The job sets the
+    /// executable, outputs, push target, labels and SOURCE_DATE_EPOCH.
+    public var image: BuildRequest
+    /// Repository, tags, SOURCE_DATE_EPOCH and default branch as the user gave them.
+    public var publish: PublishOptions
+    /// Whether to push after building.
+    public var push: Bool
+    /// Whether to deploy with Kamal after pushing.
+    public var deploy: Bool
+    /// Where to write `REF:TAG@sha256:…` after a push; `nil` for `.build/stevedore/pushed-image`.
+    public var pushedImageFile: String?
+    /// How registries are reached.
+    public var registry: RegistryConfiguration
+    /// The process environment (GitHub Actions variables, SOURCE_DATE_EPOCH).
+    public var environment: [String: String]
+
+    public init(
+        package: PackageImageRequest, image: BuildRequest, publish: PublishOptions, push: Bool, deploy: Bool,
+        pushedImageFile: String?, registry: RegistryConfiguration, environment: [String: String]
+    ) {
+        self.package = package
+        self.image = image
+        self.publish = publish
+        self.push = push
+        self.deploy = deploy
+        self.pushedImageFile = pushedImageFile
+        self.registry = registry
+        self.environment = environment
+    }
+
+    /// Runs the job; `report` receives each line for the user (results, run instructions, warnings go to
+    /// standard error by the caller's choice).
+    ///
+    /// - Returns: Kamal's exit status when deploying, else 0.
+    public func run(report: (String) -> Void, warn: (String) -> Void) async throws -> Int32 {
+        let defaults = try PublishDefaults.load(packageDirectory: package.packageDirectory, environment: environment)
+        let provenance = try defaults.provenance(publish)
+        for warning in provenance.warnings { warn(warning) }
+        let destination = push ? try defaults.destination(publish) : nil
+
+        let serviceLabels = try KamalConfiguration.serviceLabels(packageDirectory: package.packageDirectory, environment: environment)
+        let request = try buildRequest(provenance: provenance, serviceLabels: serviceLabels, destination: destination)
+
+        let built = try await ImageBuild(registry: registry).run(request)
+        let outputResults = built.results.prefix(request.outputs.count)
+        for result in outputResults { report(result.pinnedReference) }
+        let port = image.settings.exposedPorts.first.map { String($0.port) }
+        report(PackageImageRequest.runInstructions(outputs: request.outputs, digest: built.image.manifestDescriptor.digest, port: port))
+
+        guard let destination, let pushed = built.results.last, built.results.count > request.outputs.count else { return 0 }
+        report(pushed.pinnedReference)
+        let published = PublishedImage(repository: destination.repository, digest: pushed.digest, tags: destination.tags, isDirty: provenance.isDirty)
+        try GitHubActionsOutput.writePinnedReference(published, to: pushedImageFile ?? package.pushedImageFile)
+        try GitHubActionsOutput(environment: environment).write(published)
+        report("Pushed \(destination.repository) tags \(destination.tags.joined(separator: ", "))")
+        report(published.taggedPinnedReference)
+
+        guard deploy, let first = destination.tags.first else { return 0 }
+        let options = KamalDeployOptions(packageDirectory: package.packageDirectory, tag: first, environment: environment)
+        return try await KamalDeployJob(options: options, registry: registry).run()
+    }
+
+    /// The build of the product: the executable with its resource bundles beside it, labels (provenance, then
+    /// Kamal's `service`, then the user's own, each winning over the one before), SOURCE_DATE_EPOCH from the
+    /// provenance, the package's outputs, and the push target with its further tags.
+    public func buildRequest(provenance: ImageProvenance, serviceLabels: [String: String], destination: PublishDestination?) throws -> BuildRequest {
+        var request = image
+        request.executable = package.executable
+        request.additions = package.resourceBundles.map {
+            Addition(source: $0, destination: "\(PackageImageRequest.executableDirectory)/\(URL(fileURLWithPath: $0).lastPathComponent)")
+        } + image.additions
+        var labels: [String: String] = [:]
+        for label in provenance.labels { labels[label.key] = label.value }
+        labels.merge(serviceLabels) { _, new in new }
+        request.settings.labels = labels.merging(image.settings.labels) { _, user in user }
+        request.creationTime = provenance.sourceDateEpoch ?? image.creationTime
+        let layoutTag = destination?.tags.first ?? publish.tags.first ?? "latest"
+        request.outputs = package.resolvedOutputs(layoutTag: layoutTag, needsLayout: push)
+        if let destination {
+            request.push = try ImageReference(parsing: destination.primaryReference)
+            request.tags = try destination.tags.dropFirst().map(ImageTag.init)
+        }
+        return request
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import StevedoreBuild
+import StevedoreCore
+import StevedoreJobs
+import StevedoreLayout
+import StevedoreRegistry
+import StevedoreTestSupport
+import Testing
+
+@Suite struct ImageBuildTests {
+    /// An image of one file, built in-process into a layout and a docker-archive.
+    @Test func oneBuildWritesEveryOutputWithOneDigest() async throws {
+        let work = try TemporaryDirectory("jobs-build")
+        let file = try work.write("hello.txt", "hello\n")
+        let request = BuildRequest(
+            executable: nil, additions: [Addition(source: file, destination: "/hello.txt")],
+            platform: Platform(os: "linux", architecture: "amd64"),
+            outputs: [.layout(path: work.appending("layout"), tag: "v1"), .dockerArchive(path: work.appending("image.tar"), reference: nil)],
+            tags: [try ImageTag("stable")]
+        )
+        let built = try await ImageBuild(registry: RegistryConfiguration(environment: ["STEVEDORE_CACHE_DIR": work.appending("cache")])).run(request)
+        #expect(built.results.map(\.digest) == [built.image.manifestDescriptor.digest, built.image.manifestDescriptor.digest])
+        #expect(built.results[0].pinnedReference == "oci-layout:\(work.appending("layout")):v1@\(built.image.manifestDescriptor.digest)")
+        let layout = try OCILayout(path: work.appending("layout"), create: false)
+        #expect(try layout.resolve(tag: "stable").digest == built.image.manifestDescriptor.digest)
+        #expect(FileManager.default.fileExists(atPath: work.appending("image.tar")))
+    }
+
+    /// `ImageTransfer` copies what a layout tag names into another layout, byte for byte.
+    @Test func aTransferBetweenLayoutsKeepsTheDigest() async throws {
+        let work = try TemporaryDirectory("jobs-transfer")
+        let file = try work.write("a.txt", "a\n")
+        let built = try await ImageBuild(registry: RegistryConfiguration()).run(BuildRequest(
+            executable: nil, additions: [Addition(source: file, destination: "/a.txt")],
+            platform: Platform(os: "linux", architecture: "arm64"), outputs: [.layout(path: work.appending("one"), tag: "x")]
+        ))
+        let source = try OCILayout(path: work.appending("one"), create: false).image(tag: "x")
+        let copied = try await ImageTransfer.copy(from: source, to: try OCILayout(path: work.appending("two")).destination(tags: [try ImageTag("y")]))
+        #expect(copied.digest == built.image.manifestDescriptor.digest)
+        let image = try await OCILayout(path: work.appending("two"), create: false).image(tag: "y").loadImage(platform: nil)
+        #expect(image.manifestData == built.image.manifestData)
+        #expect(image.configurationData == built.image.configurationData)
+    }
+}
