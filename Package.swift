@@ -174,19 +174,22 @@ let package = Package(
         // Tests.
         .target(
             name: "StevedoreTestSupport",
-            dependencies: ["StevedoreCore"],
+            dependencies: ["StevedoreCore", "StevedoreLayout"],
             path: "Tests/StevedoreTestSupport"
         ),
         .testTarget(name: "StevedoreCoreTests", dependencies: ["StevedoreCore"]),
         .testTarget(name: "StevedoreArchiveTests", dependencies: ["StevedoreArchive", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreLayoutTests", dependencies: ["StevedoreLayout", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreELFTests", dependencies: ["StevedoreELF", "StevedoreTestSupport"]),
-        .testTarget(name: "StevedoreBuildTests", dependencies: ["StevedoreBuild", "StevedoreLayout", "StevedoreInspect", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreBuildTests", dependencies: ["StevedoreBuild", "StevedoreArchive", "StevedoreCore", "StevedoreLayout", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreInspectTests", dependencies: ["StevedoreInspect", "StevedoreArchive", "StevedoreCore", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreTarballTests", dependencies: ["StevedoreTarball", "StevedoreArchive", "StevedoreCore", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreAuthTests", dependencies: ["StevedoreAuth", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreRegistryTests", dependencies: ["StevedoreRegistry", "StevedoreAuth", "StevedoreLayout", "StevedoreTestSupport", "stevedore"]),
-        .testTarget(name: "StevedoreDeployTests", dependencies: ["StevedoreDeploy", "StevedoreScaffold", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreDeployTests", dependencies: ["StevedoreDeploy", "StevedoreScaffold", "StevedoreCore", "StevedoreTestSupport"]),
         .testTarget(name: "StevedorePublishTests", dependencies: ["StevedorePublish", "StevedoreTestSupport"]),
-        .testTarget(name: "StevedoreScaffoldTests", dependencies: ["StevedoreScaffold", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreScaffoldTests", dependencies: ["StevedoreScaffold", "StevedoreDeploy", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreJobsTests", dependencies: ["StevedoreJobs", "StevedoreTestSupport"]),
-        .testTarget(name: "StevedoreCLITests", dependencies: ["stevedore", "StevedoreCore", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreCLITests", dependencies: ["stevedore", "StevedoreCore", "StevedoreLayout", "StevedoreTestSupport"]),
     ]
 )

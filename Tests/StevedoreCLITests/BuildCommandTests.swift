@@ -11,7 +11,7 @@ struct BuildCommandTests {
         let work = try TemporaryDirectory("c-image")
         let layout = work.appending("layout")
         let archive = work.appending("image.tar")
-        let result = try stevedore([
+        let result = try StevedoreBinary.run([
             "build", "--executable", executable,
             "--output", "oci-layout:\(layout):v1", "--output", "docker-archive:\(archive):example.com/hello-c:v1",
             "--env", "GREETING=hi", "--label", "org.example.team=core", "--cmd", "first", "--expose", "8080",
@@ -61,7 +61,7 @@ struct BuildCommandTests {
         let executable = try (kind == "static" ? Fixtures.swiftStatic : Fixtures.swiftDynamic).get()
         let work = try TemporaryDirectory("swift-image")
         let layout = work.appending("layout")
-        let result = try stevedore([
+        let result = try StevedoreBinary.run([
             "build", "--executable", executable, "--output", "oci-layout:\(layout):latest",
             "--env", "GREETING_NAME=stevedore", "--label", "kind=\(kind)",
         ])
@@ -82,17 +82,17 @@ struct BuildCommandTests {
         let executable = try Fixtures.cProgram.get()
         let work = try TemporaryDirectory("inspect")
         let layout = work.appending("layout")
-        let build = try stevedore(["build", "--executable", executable, "--output", "oci-layout:\(layout):t", "--env", "A=1", "--label", "team=x"])
+        let build = try StevedoreBinary.run(["build", "--executable", executable, "--output", "oci-layout:\(layout):t", "--env", "A=1", "--label", "team=x"])
         #expect(build.status == 0, "\(build.output)")
-        let inspect = try stevedore(["inspect", "oci-layout:\(layout):t"])
+        let inspect = try StevedoreBinary.run(["inspect", "oci-layout:\(layout):t"])
         #expect(inspect.status == 0, "\(inspect.output)")
         #expect(inspect.stdout.contains("Entrypoint    [\"/usr/local/bin/hello-c\"]"))
         #expect(inspect.stdout.contains("  A=1"))
         #expect(inspect.stdout.contains("  team=x"))
         #expect(inspect.stdout.contains("Layers (2,"))
-        let inspectJSON = try stevedore(["inspect", "--json", "oci-layout:\(layout):t"])
+        let inspectJSON = try StevedoreBinary.run(["inspect", "--json", "oci-layout:\(layout):t"])
         #expect((json(inspectJSON.stdout)["digest"] as? String) == digest(of: build))
-        let verify = try stevedore(["verify", "oci-layout:\(layout):t"])
+        let verify = try StevedoreBinary.run(["verify", "oci-layout:\(layout):t"])
         #expect(verify.status == 0, "\(verify.output)")
         #expect(verify.stdout.contains("OK (1 manifest, 2 layers)"))
     }

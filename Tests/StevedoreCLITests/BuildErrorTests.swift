@@ -8,7 +8,7 @@ struct BuildErrorTests {
     /// Builds into a fresh directory and returns the result and whether the output was left behind.
     func build(_ arguments: [String], output: (TemporaryDirectory) -> String = { "oci-layout:\($0.appending("out")):t" }) throws -> (ProcessResult, Bool) {
         let work = try TemporaryDirectory("errors")
-        let result = try stevedore(["build"] + arguments + ["--output", output(work)])
+        let result = try StevedoreBinary.run(["build"] + arguments + ["--output", output(work)])
         return (result, FileManager.default.fileExists(atPath: work.appending("out")))
     }
 
@@ -82,10 +82,10 @@ struct BuildErrorTests {
     @Test func unwritableOutput() throws {
         let work = try TemporaryDirectory("unwritable")
         let file = try work.write("a-file", "not a directory")
-        let result = try stevedore(["build", "--executable", try Fixtures.cProgram.get(), "--output", "oci-layout:\(file)/layout:t"])
+        let result = try StevedoreBinary.run(["build", "--executable", try Fixtures.cProgram.get(), "--output", "oci-layout:\(file)/layout:t"])
         #expect(result.status == 73, "\(result.output)")
         #expect(result.stderr.contains("\(file)/layout"), "\(result.stderr)")
-        let archive = try stevedore(["build", "--executable", try Fixtures.cProgram.get(), "--output", "docker-archive:\(work.appending("missing-dir/x.tar"))"])
+        let archive = try StevedoreBinary.run(["build", "--executable", try Fixtures.cProgram.get(), "--output", "docker-archive:\(work.appending("missing-dir/x.tar"))"])
         #expect(archive.status == 73, "\(archive.output)")
         #expect(archive.stderr.contains("does not exist"), "\(archive.stderr)")
     }
@@ -99,7 +99,7 @@ struct BuildErrorTests {
         try #require(mount.status == 0, "mounting a tmpfs needs root: \(mount.output)")
         defer { _ = try? ProcessRunner.run(["umount", mountPoint]) }
         let layout = "\(mountPoint)/layout"
-        let result = try stevedore(["build", "--executable", try Fixtures.cProgram.get(), "--output", "oci-layout:\(layout):t", "--compression-level", "1"])
+        let result = try StevedoreBinary.run(["build", "--executable", try Fixtures.cProgram.get(), "--output", "oci-layout:\(layout):t", "--compression-level", "1"])
         #expect(result.status == 74, "\(result.output)")
         #expect(result.stderr.contains("No space left on device"), "\(result.stderr)")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: "\(layout)/blobs/sha256").filter { $0.hasPrefix(".") }

@@ -52,11 +52,6 @@ struct FixtureError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Runs the `stevedore` executable under test.
-func stevedore(_ arguments: [String], environment: [String: String?] = [:], stdin: String? = nil) throws -> ProcessResult {
-    try ProcessRunner.run([BuildProducts.stevedore] + arguments, environment: environment, stdin: stdin)
-}
-
 /// The manifest digest at the end of `build`'s last output line (`LOCATION@sha256:…`).
 func digest(of result: ProcessResult) -> String? {
     result.stdout.split(separator: "\n").last.flatMap { line in

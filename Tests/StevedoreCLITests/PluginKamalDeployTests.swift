@@ -11,7 +11,7 @@ extension PluginTests {
             defer { registry.stop() }
             let certificates = try #require(registry.certificates)
 
-            let scaffold = try ProcessRunner.run([BuildProducts.stevedore, "init", "kamal", "--package-path", package, "--host", "192.0.2.10"], environment: PluginFixture.neutralEnvironment)
+            let scaffold = try StevedoreBinary.run(["init", "kamal", "--package-path", package, "--host", "192.0.2.10"], environment: PluginFixture.neutralEnvironment)
             try #require(scaffold.status == 0, "init kamal failed:\n\(scaffold.output)")
             // The test registry stands in for ghcr.io: its address, and the user its token server knows.
             let configPath = package + "/config/deploy.yml"

@@ -32,11 +32,11 @@ struct ReproducibilityTests {
         let two = try TemporaryDirectory("repro-two-with-a-longer-path")
         let (exeA, resA) = try makeInputs(root: one.path, umask: 0o022, parentMode: 0o755, owner: 0, mtime: "2001-02-03 04:05:06", reverse: false)
         let (exeB, resB) = try makeInputs(root: two.path, umask: 0o077, parentMode: 0o700, owner: 4321, mtime: "2024-12-31 23:59:59", reverse: true)
-        let a = try stevedore(
+        let a = try StevedoreBinary.run(
             ["build", "--executable", exeA, "--add", "\(resA):/srv/res", "--output", "oci-layout:\(one.appending("out")):x", "--threads", "1"],
             environment: ["TZ": "UTC", "LANG": "C", "SOURCE_DATE_EPOCH": "1700000000"]
         )
-        let b = try stevedore(
+        let b = try StevedoreBinary.run(
             ["build", "--executable", exeB, "--add", "\(resB):/srv/res", "--output", "oci-layout:\(two.appending("out")):x", "--threads", "2"],
             environment: ["TZ": "Pacific/Auckland", "LANG": "de_DE.UTF-8", "SOURCE_DATE_EPOCH": "1700000000"]
         )
@@ -58,7 +58,7 @@ struct ReproducibilityTests {
         var listings: [[String]] = []
         for epoch in ["0", "1700000000"] {
             let layout = work.appending("out-\(epoch)")
-            let build = try stevedore(["build", "--executable", executable, "--add", "\(resources):/srv", "--output", "oci-layout:\(layout):t", "--source-date-epoch", epoch])
+            let build = try StevedoreBinary.run(["build", "--executable", executable, "--add", "\(resources):/srv", "--output", "oci-layout:\(layout):t", "--source-date-epoch", epoch])
             #expect(build.status == 0, "\(build.output)")
             var config = json(try ProcessRunner.run(["skopeo", "inspect", "--config", "oci:\(layout):t"]).stdout)
             #expect((config["created"] as? String) == (epoch == "0" ? "1970-01-01T00:00:00Z" : "2023-11-14T22:13:20Z"))

@@ -14,7 +14,7 @@ struct VerifyCommandTests {
         init() throws {
             work = try TemporaryDirectory("verify")
             layout = work.appending("layout")
-            let build = try stevedore(["build", "--executable", try Fixtures.cProgram.get(), "--output", "oci-layout:\(layout):t"])
+            let build = try StevedoreBinary.run(["build", "--executable", try Fixtures.cProgram.get(), "--output", "oci-layout:\(layout):t"])
             guard build.status == 0 else { throw FixtureError(message: build.output) }
         }
 
@@ -55,7 +55,7 @@ struct VerifyCommandTests {
         }
 
         func verify() throws -> ProcessResult {
-            try stevedore(["verify", "oci-layout:\(layout):t"])
+            try StevedoreBinary.run(["verify", "oci-layout:\(layout):t"])
         }
     }
 
@@ -154,7 +154,7 @@ struct VerifyCommandTests {
         try work.write("rootfs/bin/hello", "#!/bin/sh\necho hi\n", mode: 0o755)
         let insert = try ProcessRunner.run(["umoci", "insert", "--image", "\(layout):bb", work.appending("rootfs/bin"), "/bin"])
         #expect(insert.status == 0, "\(insert.output)")
-        let result = try stevedore(["verify", "oci-layout:\(layout):bb"])
+        let result = try StevedoreBinary.run(["verify", "oci-layout:\(layout):bb"])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.stdout.contains("OK (1 manifest, 1 layer)"))
     }

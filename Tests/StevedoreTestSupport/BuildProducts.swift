@@ -13,9 +13,6 @@ public enum BuildProducts {
         return Bundle.main.bundleURL.path
     }
 
-    /// The `stevedore` executable under test.
-    public static var stevedore: String { "\(directory)/stevedore" }
-
     /// The root of this package's source tree.
     public static var packageRoot: String {
         var url = URL(fileURLWithPath: #filePath)

@@ -9,7 +9,7 @@ public struct ProcessResult: Sendable {
     public var output: String { stdout + stderr }
 }
 
-/// Runs external programs (the `stevedore` binary, skopeo, umoci, podman…) for tests.
+/// Runs external programs (skopeo, umoci, podman…) for tests; ``StevedoreBinary`` runs `stevedore`.
 public enum ProcessRunner {
     /// Runs `arguments[0]` (looked up on PATH) with the rest as arguments and waits, at most `timeout` seconds.
     ///

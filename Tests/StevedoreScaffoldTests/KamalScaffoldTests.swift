@@ -1,5 +1,4 @@
 import Foundation
-import StevedoreCore
 import StevedoreDeploy
 import StevedoreScaffold
 import StevedoreTestSupport
@@ -33,24 +32,6 @@ import Testing
         #expect(values.value(at: "servers.web") == .sequence([.scalar("192.0.2.1")]))
         let withHosts = KamalScaffold(productName: "HelloServer", owner: "Owner", repository: "Hello", hosts: ["203.0.113.5", "203.0.113.6"])
         #expect(try load(withHosts.deployConfiguration).value(at: "servers.web") == .sequence([.scalar("203.0.113.5"), .scalar("203.0.113.6")]))
-    }
-
-    @Test func whatInitWritesPassesTheDeployChecksForThePushedImage() async throws {
-        let directory = try TemporaryDirectory()
-        try KamalScaffoldWriter(scaffold: scaffold).write(into: directory.path, force: false)
-        let environment = ["GITHUB_TOKEN": "ghp_token"]
-        let configuration = try KamalConfiguration.load(packageDirectory: directory.path, environment: environment)
-        let secrets = try KamalSecrets.load(packageDirectory: directory.path, environment: environment)
-        #expect(secrets.entries["KAMAL_REGISTRY_PASSWORD"]?.value == "ghp_token")
-        let pushed = ImageReference(registry: "ghcr.io", repository: "owner/hello")
-        let facts = PushedImageFacts(digest: DeployFixture.digest, images: [
-            .init(platform: Platform(os: "linux", architecture: "amd64"), labels: try KamalConfiguration.serviceLabels(packageDirectory: directory.path, environment: environment)),
-        ])
-        let check = DeployCheck(configuration: configuration, secrets: secrets, tag: DeployTag(DeployFixture.sha, source: .githubSHA), pushedRepository: pushed)
-        let registry = RegistryFixture(tags: [DeployFixture.sha: facts], requiredLogin: KamalRegistryLogin(username: "Owner", password: "ghp_token"))
-        let report = await check.run(inspector: registry)
-        #expect(report.findings == [])
-        #expect(report.image?.description == "ghcr.io/owner/hello:\(DeployFixture.sha)@\(DeployFixture.digest)")
     }
 
     @Test func theCompleteWorkflowBuildsPushesThenDeploys() throws {

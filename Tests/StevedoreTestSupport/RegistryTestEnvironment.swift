@@ -1,10 +1,8 @@
 import Foundation
 import StevedoreCore
-import StevedoreLayout
-import StevedoreTestSupport
 
 /// The three registry set-ups of the acceptance tests.
-enum RegistrySetup: String, CaseIterable, Sendable, CustomStringConvertible {
+public enum RegistrySetup: String, CaseIterable, Sendable, CustomStringConvertible {
     /// Plain HTTP, no authentication.
     case plain
     /// TLS with a test CA, htpasswd Basic authentication.
@@ -12,24 +10,24 @@ enum RegistrySetup: String, CaseIterable, Sendable, CustomStringConvertible {
     /// TLS with a test CA, token authentication by ``RegistryTokenServer``.
     case tokenTLS
 
-    var description: String { rawValue }
+    public var description: String { rawValue }
 }
 
 /// A running registry (and token server) for one test, with the arguments stevedore and skopeo need.
-final class RegistryTestEnvironment: @unchecked Sendable {
-    let setup: RegistrySetup
-    let directory: TemporaryDirectory
-    let certificates: RegistryCertificates?
-    let tokenServer: RegistryTokenServer?
-    let registry: RegistryServer
+public final class RegistryTestEnvironment: @unchecked Sendable {
+    public let setup: RegistrySetup
+    public let directory: TemporaryDirectory
+    public let certificates: RegistryCertificates?
+    public let tokenServer: RegistryTokenServer?
+    public let registry: RegistryServer
     /// A user who may pull and push.
-    let user = "alice"
-    let password: String
+    public let user = "alice"
+    public let password: String
     /// A user who may only pull (token set-up only).
-    let reader = "reader"
-    let readerPassword: String
+    public let reader = "reader"
+    public let readerPassword: String
 
-    init(_ setup: RegistrySetup) throws {
+    public init(_ setup: RegistrySetup) throws {
         self.setup = setup
         directory = try TemporaryDirectory("stevedore-registry")
         password = "pw-\(UUID().uuidString.prefix(12))-Secret"
@@ -56,19 +54,19 @@ final class RegistryTestEnvironment: @unchecked Sendable {
         }
     }
 
-    var address: String { registry.address }
-    var needsCredentials: Bool { setup != .plain }
+    public var address: String { registry.address }
+    public var needsCredentials: Bool { setup != .plain }
 
     /// `--ca-file` for TLS set-ups.
-    var trustArguments: [String] { certificates.map { ["--ca-file", $0.caCertificate] } ?? [] }
+    public var trustArguments: [String] { certificates.map { ["--ca-file", $0.caCertificate] } ?? [] }
 
     /// Credentials for stevedore: flags, and the password for standard input.
-    func credentialArguments(user: String? = nil) -> [String] {
+    public func credentialArguments(user: String? = nil) -> [String] {
         needsCredentials ? ["--username", user ?? self.user, "--password-stdin"] : []
     }
 
     /// skopeo's TLS and credential flags for one side (`src`, `dest` or none for inspect).
-    func skopeoArguments(side: String? = nil) -> [String] {
+    public func skopeoArguments(side: String? = nil) -> [String] {
         let prefix = side.map { "--\($0)-" } ?? "--"
         var arguments: [String] = []
         if let certificates {
@@ -81,7 +79,7 @@ final class RegistryTestEnvironment: @unchecked Sendable {
     }
 
     /// The environment stevedore runs with: no credentials leak in from the machine.
-    var isolatedEnvironment: [String: String?] {
+    public var isolatedEnvironment: [String: String?] {
         [
             "HOME": directory.appending("home"),
             "DOCKER_CONFIG": directory.appending("home/.docker"),
@@ -92,14 +90,14 @@ final class RegistryTestEnvironment: @unchecked Sendable {
     }
 
     /// Runs the stevedore binary.
-    func stevedore(_ arguments: [String], stdin: String? = nil, environment: [String: String?] = [:], timeout: TimeInterval = 300) throws -> ProcessResult {
+    public func stevedore(_ arguments: [String], stdin: String? = nil, environment: [String: String?] = [:], timeout: TimeInterval = 300) throws -> ProcessResult {
         var env = isolatedEnvironment
         for (key, value) in environment { env[key] = value }
-        return try ProcessRunner.run([BuildProducts.stevedore] + arguments, environment: env, stdin: stdin, timeout: timeout)
+        return try StevedoreBinary.run(arguments, environment: env, stdin: stdin, timeout: timeout)
     }
 
     /// Runs skopeo with a private policy that accepts everything.
-    func skopeo(_ arguments: [String]) throws -> ProcessResult {
+    public func skopeo(_ arguments: [String]) throws -> ProcessResult {
         let policy = directory.appending("policy.json")
         if !FileManager.default.fileExists(atPath: policy) {
             try #"{"default":[{"type":"insecureAcceptAnything"}]}"#.write(toFile: policy, atomically: true, encoding: .utf8)
@@ -113,13 +111,13 @@ final class RegistryTestEnvironment: @unchecked Sendable {
     }
 
     /// The manifest digest skopeo sees for a reference.
-    func skopeoDigest(_ reference: String) throws -> String? {
+    public func skopeoDigest(_ reference: String) throws -> String? {
         let result = try skopeo(["inspect", "--raw"] + skopeoArguments() + ["docker://\(reference)"])
         guard result.status == 0 else { return nil }
         return Digest.sha256(of: Array(result.stdout.utf8)).description
     }
 
-    func stop() {
+    public func stop() {
         registry.stop()
         tokenServer?.stop()
     }

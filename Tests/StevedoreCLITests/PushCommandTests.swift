@@ -234,6 +234,42 @@ struct PushCommandTests {
         #expect(podman.stdout.contains("built on busybox"), "\(podman.output)")
     }
 
+    @Test("a registry that keeps failing makes the push fail within its time bound, naming registry, request and status")
+    func pushGivesUpWithinTimeBound() throws {
+        let env = try RegistryTestEnvironment(.plain)
+        defer { env.stop() }
+        let proxy = try RegistryFaultProxy(directory: env.directory.appending("proxy"), upstream: env.address, rules: [
+            .status(503, method: "HEAD", pathContains: "/blobs/", times: -1),
+        ])
+        defer { proxy.stop() }
+        let source = env.directory.appending("source")
+        try TestLayouts.make(at: source, tag: "v1", layers: [.init(files: ["a.txt": "a\n"])])
+        let started = Date()
+        let push = try env.stevedore(["push", "oci-layout:\(source):v1", "\(proxy.address)/team/app:v1", "--timeout", "3", "--retries", "100"])
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(push.status == 1)
+        #expect(elapsed < 3 + 3, "took \(elapsed) s")
+        let lines = push.stderr.split(separator: "\n")
+        let error = lines.last.map(String.init) ?? ""
+        #expect(error.hasPrefix("error: gave up on \(proxy.address) after"), "\(push.stderr)")
+        #expect(error.contains("HEAD /v2/team/app/blobs/sha256:"), "\(error)")
+        #expect(error.contains("503 Service Unavailable"), "\(error)")
+    }
+
+    @Test("copy between repositories of one registry mounts every blob")
+    func copyMountsWithinRegistry() throws {
+        let env = try RegistryTestEnvironment(.plain)
+        defer { env.stop() }
+        let source = env.directory.appending("source")
+        let image = try TestLayouts.make(at: source, tag: "v1", layers: [.init(randomFiles: ["b.bin": 100_000])])
+        let first = try env.stevedore(["copy", "oci-layout:\(source):v1", "\(env.address)/team/one:v1"])
+        #expect(first.status == 0, "\(first.output)")
+        let copy = try env.stevedore(["copy", "\(env.address)/team/one:v1", "\(env.address)/team/two"])
+        #expect(copy.status == 0, "\(copy.output)")
+        #expect(copy.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(env.address)/team/two:v1@\(image.manifestDescriptor.digest)")
+        #expect(env.registry.requestCount(method: "POST", uriContaining: "mount=", status: 201) == 2)
+    }
+
     /// Makes a one-layer busybox image with umoci and pushes it with skopeo; returns its manifest digest.
     static func pushBusyboxBase(_ env: RegistryTestEnvironment, to reference: String) throws -> String {
         let work = env.directory
