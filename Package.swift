@@ -183,10 +183,10 @@ let package = Package(
         .testTarget(name: "StevedoreELFTests", dependencies: ["StevedoreELF", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreBuildTests", dependencies: ["StevedoreBuild", "StevedoreLayout", "StevedoreInspect", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreRegistryTests", dependencies: ["StevedoreRegistry", "StevedoreAuth", "StevedoreLayout", "StevedoreTestSupport", "stevedore"]),
-        .testTarget(name: "StevedoreDeployTests", dependencies: ["StevedoreDeploy", "StevedoreScaffold", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreDeployTests", dependencies: ["StevedoreDeploy", "StevedoreScaffold", "StevedoreGitHub", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreProcessTests", dependencies: ["StevedoreProcess", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreGitHubTests", dependencies: ["StevedoreGitHub", "StevedoreCore", "StevedoreTestSupport"]),
-        .testTarget(name: "StevedorePublishTests", dependencies: ["StevedorePublish", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedorePublishTests", dependencies: ["StevedorePublish", "StevedoreGitHub", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreScaffoldTests", dependencies: ["StevedoreScaffold", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreCLITests", dependencies: ["stevedore", "StevedoreCore", "StevedoreTestSupport"]),
     ]
