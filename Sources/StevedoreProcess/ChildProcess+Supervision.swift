@@ -27,19 +27,14 @@ extension ChildProcess {
         var output: ChildProcessOutput
     }
 
-    /// Ignores `SIGPIPE` once for the whole process, so that writing to a child that closed its standard input
-    /// fails with `EPIPE` instead of ending Stevedore.
-    private static let brokenPipesIgnored: Void = {
-        _ = signal(SIGPIPE, SIG_IGN)
-    }()
-
     /// How long the pipes are still read after the child exited: a grandchild may hold them open.
     private static let drainAfterExit: Duration = .seconds(1)
 
     /// Starts the child and, on the calling thread, feeds its input, reads its output and enforces the timeout
     /// with `poll(2)` until it has ended.
+    ///
+    /// Changes the calling thread's signal mask: call it on a thread of its own (``onOwnThread(_:)``).
     func supervise(input: Input, capture: Capture, cancellation: CancellationSignal) throws -> Supervised {
-        Self.brokenPipesIgnored
         let path = try resolvedExecutable()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -65,11 +60,22 @@ extension ChildProcess {
         process.standardOutput = outputPipe ?? capture.standardOutput
         process.standardError = errorPipe ?? capture.standardError
 
+        // The child inherits this thread's signal mask; threads of the cooperative pool block nearly every signal,
+        // and a child that cannot receive SIGTERM cannot be stopped politely. Spawn with an empty mask, then block
+        // SIGPIPE on this thread only: writing to a child that closed its standard input then fails with EPIPE
+        // instead of ending Stevedore, and the child keeps SIGPIPE's default.
+        var empty = sigset_t()
+        var inherited = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &inherited)
         do {
             try process.run()
         } catch {
             throw ChildProcessError(.launchFailed, program: programName, "could not start \(programName): \(error.localizedDescription)")
         }
+        var pipeBlocked = inherited
+        sigaddset(&pipeBlocked, SIGPIPE)
+        pthread_sigmask(SIG_SETMASK, &pipeBlocked, nil)
         // The child has its own copies; this process keeps only its ends, so that end of file arrives.
         try? inputPipe?.fileHandleForReading.close()
         try? outputPipe?.fileHandleForWriting.close()
@@ -172,6 +178,19 @@ extension ChildProcess {
         ))
     }
 
+    /// Runs `body` on a new thread and blocks the calling thread until it returns. The supervising thread's signal
+    /// mask is its own, and a `SIGPIPE` left pending on it ends with it.
+    static func onOwnThread<Result: Sendable>(_ body: @escaping @Sendable () throws -> Result) throws -> Result {
+        let box = ResultBox<Result>()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            box.set(Swift.Result { try body() })
+            done.signal()
+        }
+        done.wait()
+        return try box.get()
+    }
+
     /// Sends `signal` to the child and the process group it leads (Foundation starts children in a group of
     /// their own on Linux, so a shell script's own children stop too).
     private static func send(_ signal: Int32, to process: Process) {
@@ -243,5 +262,20 @@ private struct PipeReader {
                 isOpen = false
             }
         }
+    }
+}
+
+/// The result handed from the supervising thread to the thread waiting for it.
+private final class ResultBox<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<Value, any Error>?
+
+    func set(_ value: Result<Value, any Error>) { lock.withLock { result = value } }
+
+    func get() throws -> Value {
+        guard let result = lock.withLock({ result }) else {
+            throw ChildProcessError(.launchFailed, program: "", "the supervising thread ended without a result")
+        }
+        return try result.get()
     }
 }

@@ -90,7 +90,9 @@ public struct ChildProcess: Sendable {
     ///
     /// - Throws: ``ChildProcessError`` when the child cannot be started or exceeds its timeout.
     public func runAndWait(input: Input = .none, outputLimit: Int = ChildProcess.defaultOutputLimit) throws -> ChildProcessOutput {
-        try supervise(input: input, capture: .init(limit: outputLimit), cancellation: CancellationSignal()).output
+        try Self.onOwnThread {
+            try self.supervise(input: input, capture: .init(limit: outputLimit), cancellation: CancellationSignal()).output
+        }
     }
 
     /// Runs the child with its output going straight to `standardOutput` and `standardError` (this process's own by

@@ -111,4 +111,16 @@ import Testing
         #expect(status.shellStatus == 128 + SIGTERM)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "through\n")
     }
+
+    #if os(Linux)
+    @Test func theChildStartsWithNoBlockedSignalsAndSIGPIPEAtItsDefault() async throws {
+        let output = try await ChildProcess("sh", ["-c", "grep -E '^Sig(Blk|Ign)' /proc/self/status"]).run(input: .bytes([0x61]))
+        let fields = Dictionary(uniqueKeysWithValues: output.outputText.split(separator: "\n").map { line in
+            let parts = line.split(separator: ":", maxSplits: 1)
+            return (String(parts[0]), UInt64(parts[1].trimmingCharacters(in: .whitespaces), radix: 16) ?? .max)
+        })
+        #expect(fields["SigBlk"] == 0)
+        #expect((fields["SigIgn"] ?? .max) & (1 << (UInt64(SIGPIPE) - 1)) == 0)
+    }
+    #endif
 }
