@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "StevedoreBuild", targets: ["StevedoreBuild"]),
         .library(name: "StevedoreRegistry", targets: ["StevedoreRegistry"]),
         .library(name: "StevedoreDeploy", targets: ["StevedoreDeploy"]),
+        .library(name: "StevedoreProcess", targets: ["StevedoreProcess"]),
+        .library(name: "StevedoreGitHub", targets: ["StevedoreGitHub"]),
         .plugin(name: "BuildImage", targets: ["BuildImage"]),
         .plugin(name: "PushImage", targets: ["PushImage"]),
         .plugin(name: "KamalDeploy", targets: ["KamalDeploy"]),
@@ -71,16 +73,23 @@ let package = Package(
             name: "StevedoreInspect",
             dependencies: ["StevedoreCore", "StevedoreArchive"]
         ),
+        // Child processes: one runner with timeouts and concurrent pipe reads.
+        .target(name: "StevedoreProcess"),
+        // git and GitHub: repository names, ghcr.io, GitHub Actions variables, the commit tag, `dump-package`.
+        .target(
+            name: "StevedoreGitHub",
+            dependencies: ["StevedoreCore", "StevedoreProcess"]
+        ),
         // Registry credentials: flags, environment, GITHUB_TOKEN, docker/podman files, helpers, netrc.
         .target(
             name: "StevedoreAuth",
-            dependencies: ["StevedoreCore"]
+            dependencies: ["StevedoreCore", "StevedoreGitHub", "StevedoreProcess"]
         ),
         // OCI distribution client: transport (auth, retries), pull, push.
         .target(
             name: "StevedoreRegistry",
             dependencies: [
-                "StevedoreCore", "StevedoreAuth",
+                "StevedoreCore", "StevedoreAuth", "StevedoreGitHub",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -92,17 +101,17 @@ let package = Package(
         // Kamal configuration, checks and invocation.
         .target(
             name: "StevedoreDeploy",
-            dependencies: ["StevedoreCore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["StevedoreCore", "StevedoreGitHub", "StevedoreProcess", .product(name: "Yams", package: "Yams")]
         ),
         // Publishing defaults: repository, tags, labels and SOURCE_DATE_EPOCH from git and GitHub Actions; workflow outputs.
         .target(
             name: "StevedorePublish",
-            dependencies: ["StevedoreCore"]
+            dependencies: ["StevedoreCore", "StevedoreGitHub"]
         ),
         // Files Stevedore writes into a user's package: GitHub workflows, Kamal configuration.
         .target(
             name: "StevedoreScaffold",
-            dependencies: ["StevedoreCore"]
+            dependencies: ["StevedoreCore", "StevedoreGitHub"]
         ),
         // The jobs: build, transfer, package, deploy as library calls with typed requests; the only module that
         // connects sources, sinks and the builder.
@@ -120,6 +129,7 @@ let package = Package(
             dependencies: [
                 "StevedoreCore", "StevedoreArchive", "StevedoreBuild", "StevedoreInspect", "StevedoreAuth", "StevedoreRegistry",
                 "StevedoreDeploy", "StevedoreScaffold", "StevedorePublish", "StevedoreJobs", "StevedoreELF", "StevedoreLayout", "StevedoreTarball",
+                "StevedoreGitHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -186,8 +196,10 @@ let package = Package(
         .testTarget(name: "StevedoreTarballTests", dependencies: ["StevedoreTarball", "StevedoreArchive", "StevedoreCore", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreAuthTests", dependencies: ["StevedoreAuth", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreRegistryTests", dependencies: ["StevedoreRegistry", "StevedoreAuth", "StevedoreLayout", "StevedoreTestSupport", "stevedore"]),
-        .testTarget(name: "StevedoreDeployTests", dependencies: ["StevedoreDeploy", "StevedoreScaffold", "StevedoreCore", "StevedoreTestSupport"]),
-        .testTarget(name: "StevedorePublishTests", dependencies: ["StevedorePublish", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreDeployTests", dependencies: ["StevedoreDeploy", "StevedoreScaffold", "StevedoreGitHub", "StevedoreCore", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreProcessTests", dependencies: ["StevedoreProcess", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreGitHubTests", dependencies: ["StevedoreGitHub", "StevedoreCore", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedorePublishTests", dependencies: ["StevedorePublish", "StevedoreGitHub", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreScaffoldTests", dependencies: ["StevedoreScaffold", "StevedoreDeploy", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreJobsTests", dependencies: ["StevedoreJobs", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreCLITests", dependencies: ["stevedore", "StevedoreCore", "StevedoreLayout", "StevedoreTestSupport"]),

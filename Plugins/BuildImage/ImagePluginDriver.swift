@@ -119,14 +119,9 @@ struct ImagePluginDriver {
         toolArguments += extractor.remainingArguments
 
         let tool = try context.tool(named: "stevedore")
-        let process = Process()
-        process.executableURL = tool.url
-        process.arguments = toolArguments
-        process.currentDirectoryURL = context.package.directoryURL
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw ImagePluginError("stevedore package-image failed (exit status \(process.terminationStatus)); see the message above.")
+        let outcome = try PluginProcess.run(tool.url, toolArguments, in: context.package.directoryURL)
+        guard outcome.succeeded else {
+            throw ImagePluginError("stevedore package-image failed (exit status \(outcome.status)); see the message above.")
         }
     }
 
@@ -215,14 +210,7 @@ struct ImagePluginDriver {
     }
 
     static func run(_ arguments: [String], captureOutput: Bool = false) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        if captureOutput { process.standardOutput = pipe }
-        try process.run()
-        let data = captureOutput ? pipe.fileHandleForReading.readDataToEndOfFile() : Data()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let outcome = try PluginProcess.runOnPath(arguments, captureOutput: captureOutput)
+        return (outcome.status, outcome.output)
     }
 }

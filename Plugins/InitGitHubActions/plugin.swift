@@ -26,13 +26,9 @@ struct InitGitHubActionsPlugin: CommandPlugin {
             if executables.count == 1 { toolArguments += ["--product", executables[0]] }
         }
         toolArguments += extractor.remainingArguments
-        let process = Process()
-        process.executableURL = try context.tool(named: "stevedore").url
-        process.arguments = toolArguments
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw InitGitHubActionsPluginError(status: process.terminationStatus)
+        let outcome = try PluginProcess.run(try context.tool(named: "stevedore").url, toolArguments)
+        guard outcome.succeeded else {
+            throw InitGitHubActionsPluginError(status: outcome.status)
         }
     }
 }

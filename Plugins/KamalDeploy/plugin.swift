@@ -18,14 +18,12 @@ struct KamalDeployPlugin: CommandPlugin {
             return
         }
         let tool = try context.tool(named: "stevedore")
-        let process = Process()
-        process.executableURL = tool.url
-        process.arguments = ["deploy", "kamal", "--package-path", context.package.directoryURL.path] + arguments
-        process.currentDirectoryURL = context.package.directoryURL
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw KamalDeployPluginError(status: process.terminationStatus)
+        let outcome = try PluginProcess.run(
+            tool.url, ["deploy", "kamal", "--package-path", context.package.directoryURL.path] + arguments,
+            in: context.package.directoryURL
+        )
+        guard outcome.succeeded else {
+            throw KamalDeployPluginError(status: outcome.status)
         }
     }
 }

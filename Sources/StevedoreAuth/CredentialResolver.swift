@@ -1,4 +1,6 @@
 import Foundation
+import StevedoreGitHub
+import StevedoreProcess
 
 /// Finds the credential for a registry. The first source that has one wins:
 ///
@@ -20,6 +22,8 @@ public struct CredentialResolver: Sendable {
     public var environment: [String: String]
     /// The home directory, for `~/.docker`, `~/.config/containers` and `~/.netrc`.
     public var homeDirectory: String
+    /// How long a `docker-credential-*` helper may take to answer before it is stopped and the lookup fails.
+    public var helperTimeout: Duration = .seconds(30)
 
     /// The user name sent with `GITHUB_TOKEN` when `GITHUB_ACTOR` is not set; ghcr.io accepts any.
     public static let gitHubPlaceholderUser = "stevedore"
@@ -61,8 +65,9 @@ public struct CredentialResolver: Sendable {
     }
 
     func gitHubCredential(for registry: String) -> Credential? {
-        guard registry == "ghcr.io", let token = environment["GITHUB_TOKEN"], !token.isEmpty else { return nil }
-        let actor = environment["GITHUB_ACTOR"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.gitHubPlaceholderUser
+        let actions = GitHubActionsEnvironment(environment)
+        guard registry == GitHubContainerRegistry.host, let token = actions.token else { return nil }
+        let actor = actions.actor ?? Self.gitHubPlaceholderUser
         return Credential(username: actor, secret: token, origin: "GITHUB_TOKEN")
     }
 
@@ -124,28 +129,20 @@ public struct CredentialResolver: Sendable {
         guard let executable = Self.findExecutable(program, path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
             throw CredentialError(.helperFailed, "\(dockerConfigPath) names the credential helper '\(helper)' for \(registry), but \(program) is not on PATH; install it or remove the entry")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["get"]
-        process.environment = environment
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
+        let output: ChildProcessOutput
         do {
-            try process.run()
-        } catch {
-            throw CredentialError(.helperFailed, "cannot run \(program): \(error.localizedDescription)")
+            output = try ChildProcess(executable, ["get"], environment: environment, timeout: helperTimeout)
+                .runAndWait(input: .bytes(Array(serverURL.utf8)), outputLimit: 1 << 20)
+        } catch let error as ChildProcessError where error.code == .timedOut {
+            throw CredentialError(.helperFailed, "\(program) get did not answer for \(serverURL) within \(Self.seconds(helperTimeout)) and was stopped; run `\(program) get` by hand to see what it waits for")
+        } catch let error as ChildProcessError {
+            throw CredentialError(.helperFailed, "cannot run \(program): \(error.message)")
         }
-        input.fileHandleForWriting.write(Data(serverURL.utf8))
-        try? input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        _ = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let data = Data(output.standardOutput)
+        guard output.status.isSuccess else {
             // Helpers print "credentials not found in native keychain" and exit 1 for unknown servers.
             if !missingIsError || String(decoding: data, as: UTF8.self).lowercased().contains("not found") { return nil }
-            throw CredentialError(.helperFailed, "\(program) get failed for \(serverURL) (exit status \(process.terminationStatus)); run `\(program) get` by hand to see why")
+            throw CredentialError(.helperFailed, "\(program) get failed for \(serverURL) (\(output.status)); run `\(program) get` by hand to see why")
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let user = object["Username"] as? String, let secret = object["Secret"] as? String else {
@@ -199,6 +196,12 @@ public struct CredentialResolver: Sendable {
         }
         if let colon = registry.lastIndex(of: ":") { return String(registry[..<colon]) }
         return registry
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let value = Double(seconds) + Double(attoseconds) / 1e18
+        return value == value.rounded() ? "\(Int64(value)) s" : "\(value) s"
     }
 
     static func findExecutable(_ name: String, path: String) -> String? {

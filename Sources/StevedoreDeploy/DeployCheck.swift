@@ -1,4 +1,5 @@
 import StevedoreCore
+import StevedoreGitHub
 
 /// The checks run before Kamal touches a host: everything Kamal would fail on late, or get silently wrong,
 /// that can be known from the configuration, the secrets, this environment and the registry.
@@ -54,7 +55,7 @@ public struct DeployCheck: Sendable {
                     }
                 }
             } else {
-                let registry = pushedRepository?.registry ?? "ghcr.io"
+                let registry = pushedRepository?.registry ?? GitHubContainerRegistry.host
                 report.error("registry.server", "registry.server is not set in \(config), so Kamal would pull the image from Docker Hub", fix: "set registry.server: \(registry)")
             }
         }

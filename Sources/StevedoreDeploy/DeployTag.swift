@@ -1,7 +1,8 @@
 import Foundation
+import StevedoreGitHub
 
 /// The tag to deploy and where it came from. By default it is the tag `push-image` pushes for this commit:
-/// the full commit SHA from `GITHUB_SHA`, else `git rev-parse HEAD`, with `-dirty` when the work tree has
+/// the full commit SHA from `GITHUB_SHA`, else `git rev-parse HEAD`, with `-dirty` when tracked files have
 /// changes; outside git, the tag of the last push recorded in the pushed-image file.
 public struct DeployTag: Hashable, Sendable, CustomStringConvertible {
     /// Where the tag came from.
@@ -41,17 +42,13 @@ public struct DeployTag: Hashable, Sendable, CustomStringConvertible {
         record: PushedImageRecord?
     ) throws -> DeployTag {
         if let explicit, !explicit.isEmpty { return DeployTag(explicit, source: .option) }
-        let checkout = GitCheckout(directory: packageDirectory)
-        let suffix = checkout?.isDirty == true ? "-dirty" : ""
-        if let sha = environment["GITHUB_SHA"]?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), isFullSHA(sha) {
-            return DeployTag(sha + suffix, source: .githubSHA)
+        let checkout = try? GitRepository(directory: packageDirectory).snapshot()
+        let isDirty = checkout?.isDirty == true
+        if let sha = GitHubActionsEnvironment(environment).commit {
+            return DeployTag(CommitTag.tag(commit: sha, isDirty: isDirty), source: .githubSHA)
         }
-        if let checkout { return DeployTag(checkout.head + suffix, source: .git) }
+        if let checkout { return DeployTag(CommitTag.tag(commit: checkout.commit, isDirty: isDirty), source: .git) }
         if let tag = record?.reference.tag { return DeployTag(tag, source: .pushedImageFile) }
         throw DeployError(.tagUnavailable, "no tag to deploy: GITHUB_SHA is not set, \(packageDirectory) is not a git checkout with a commit and no push was recorded in \(PushedImageRecord.defaultPath); pass --tag")
-    }
-
-    private static func isFullSHA(_ text: String) -> Bool {
-        text.utf8.count == 40 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 }

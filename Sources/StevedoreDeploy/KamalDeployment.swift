@@ -1,5 +1,6 @@
 import Foundation
 import StevedoreCore
+import StevedoreGitHub
 
 /// What `stevedore deploy kamal` was asked to do.
 public struct KamalDeployOptions: Sendable {
@@ -175,10 +176,8 @@ public struct KamalDeployment: Sendable {
     private func pushedRepository(record: PushedImageRecord?) -> ImageReference? {
         if let image = options.pushedImage { return image }
         if let record { return record.reference }
-        var slug = options.environment["GITHUB_REPOSITORY"].flatMap { $0.isEmpty ? nil : $0 }
-        if slug == nil {
-            slug = GitCheckout(directory: options.packageDirectory)?.originURL.flatMap(GitCheckout.gitHubRepository(fromRemoteURL:))
-        }
-        return slug.flatMap { try? ImageReference(parsing: "ghcr.io/\($0.lowercased())") }
+        let repository = GitHubActionsEnvironment(options.environment).repository
+            ?? (try? GitRepository(directory: options.packageDirectory).originURL())?.flatMap(GitHubRepositoryName.init(remoteURL:))
+        return repository.flatMap { try? ImageReference(parsing: $0.containerRepository) }
     }
 }

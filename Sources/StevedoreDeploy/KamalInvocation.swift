@@ -1,4 +1,5 @@
 import Foundation
+import StevedoreProcess
 
 /// The `kamal deploy` command Stevedore runs: the program (`kamal`, `bundle exec kamal` or `--kamal PATH`),
 /// the arguments, and the secrets it gets in its environment — never on its command line.
@@ -106,24 +107,16 @@ public struct KamalInvocation: Sendable {
         guard let program = executable.first else {
             throw DeployError(.kamalLaunchFailed, "no Kamal program to run")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = Array(argv.dropFirst())
-        process.environment = baseEnvironment.merging(secretEnvironment) { _, secret in secret }
-        process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
-        process.standardOutput = output
-        process.standardError = errorOutput
-        return try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in
-                let status = finished.terminationReason == .uncaughtSignal ? 128 + finished.terminationStatus : finished.terminationStatus
-                continuation.resume(returning: status)
-            }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: DeployError(.kamalLaunchFailed, "could not start \(program): \(error.localizedDescription)"))
-            }
+        let kamal = ChildProcess(
+            program,
+            Array(argv.dropFirst()),
+            environment: baseEnvironment.merging(secretEnvironment) { _, secret in secret },
+            workingDirectory: workingDirectory
+        )
+        do {
+            return try await kamal.runPassingOutputThrough(standardOutput: output, standardError: errorOutput).shellStatus
+        } catch let error as ChildProcessError {
+            throw DeployError(.kamalLaunchFailed, "could not start \(program): \(error.message)")
         }
     }
 

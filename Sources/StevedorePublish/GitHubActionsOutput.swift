@@ -1,4 +1,5 @@
 import Foundation
+import StevedoreGitHub
 
 /// Reports a pushed image to GitHub Actions and to later steps: step outputs (`$GITHUB_OUTPUT`), the job summary
 /// (`$GITHUB_STEP_SUMMARY`) and a plain file holding `REF@digest`.
@@ -10,8 +11,9 @@ public struct GitHubActionsOutput: Sendable {
 
     /// Creates a writer for the files named in `environment`.
     public init(environment: [String: String]) {
-        outputFile = environment["GITHUB_OUTPUT"].flatMap { $0.isEmpty ? nil : $0 }
-        summaryFile = environment["GITHUB_STEP_SUMMARY"].flatMap { $0.isEmpty ? nil : $0 }
+        let actions = GitHubActionsEnvironment(environment)
+        outputFile = actions.outputFile
+        summaryFile = actions.stepSummaryFile
     }
 
     /// The step outputs for `image`, in the order they are written:

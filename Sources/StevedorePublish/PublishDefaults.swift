@@ -1,5 +1,6 @@
 import Foundation
 import StevedoreCore
+import StevedoreGitHub
 
 /// Works out the defaults for publishing a package's image from the environment (GitHub Actions variables) and git.
 ///
@@ -34,27 +35,33 @@ public struct PublishDefaults: Sendable {
     /// Gathers the facts for the package in `packageDirectory`: runs git there and reads the GitHub event payload
     /// named by `GITHUB_EVENT_PATH`.
     public static func load(packageDirectory: String, environment: [String: String]) throws -> PublishDefaults {
-        let git = try GitRepository(directory: packageDirectory).snapshot()
+        let git: GitSnapshot?
+        do {
+            git = try GitRepository(directory: packageDirectory).snapshot()
+        } catch let error as GitError {
+            throw PublishError(error.code == .unavailable ? .commandFailed : .gitFailed, error.message)
+        }
         return PublishDefaults(
             environment: environment,
             git: git,
-            eventDefaultBranch: environment["GITHUB_EVENT_PATH"].flatMap(Self.defaultBranch(fromEventAt:))
+            eventDefaultBranch: GitHubActionsEnvironment(environment).eventDefaultBranch
         )
     }
 
+    /// The `GITHUB_*` variables of ``environment``.
+    public var gitHubActions: GitHubActionsEnvironment { GitHubActionsEnvironment(environment) }
+
     /// Whether the process runs under GitHub Actions.
-    public var isGitHubActions: Bool { environment["GITHUB_ACTIONS"] == "true" }
+    public var isGitHubActions: Bool { gitHubActions.isGitHubActions }
 
     /// The commit the image is built from: `GITHUB_SHA`, else git's `HEAD`.
     public var revision: String? {
-        if let sha = nonEmpty("GITHUB_SHA"), Self.isFullSHA(sha) { return sha.lowercased() }
-        return git?.commit
+        gitHubActions.commit ?? git?.commit
     }
 
     /// The GitHub repository the package lives in: `GITHUB_REPOSITORY`, else the `origin` remote when it is GitHub.
     public var gitHubRepository: GitHubRepositoryName? {
-        if let slug = nonEmpty("GITHUB_REPOSITORY"), let name = GitHubRepositoryName(slug: slug) { return name }
-        return git?.originURL.flatMap(GitHubRepositoryName.init(remoteURL:))
+        gitHubActions.repository ?? git?.gitHubRepository
     }
 
     /// The provenance (timestamp and labels) of an image built with `options`.
@@ -67,12 +74,7 @@ public struct PublishDefaults: Sendable {
             epoch = value
         }
         if epoch == nil { epoch = git?.commitTime }
-        var source: String?
-        if let slug = nonEmpty("GITHUB_REPOSITORY"), let name = GitHubRepositoryName(slug: slug) {
-            source = name.webURL(server: nonEmpty("GITHUB_SERVER_URL") ?? "https://github.com")
-        } else if let name = git?.originURL.flatMap(GitHubRepositoryName.init(remoteURL:)) {
-            source = name.webURL()
-        }
+        let source = gitHubActions.repositoryWebURL ?? git?.gitHubRepository?.webURL()
         return ImageProvenance(sourceDateEpoch: epoch, revision: revision, source: source, isDirty: git?.isDirty ?? false)
     }
 
@@ -85,9 +87,7 @@ public struct PublishDefaults: Sendable {
             guard let revision else {
                 throw PublishError(.missingRevision, "No commit to tag the image with: the package is not in a git work tree with a commit and GITHUB_SHA is not set. Pass --tag TAG (repeatable), or commit first.")
             }
-            let isDirty = git?.isDirty ?? false
-            tags.append(isDirty ? "\(revision)-dirty" : revision)
-            if onDefaultBranch, !isDirty { tags.append("latest") }
+            tags = CommitTag.tags(commit: revision, isDirty: git?.isDirty ?? false, isDefaultBranch: onDefaultBranch)
         } else {
             for tag in options.tags {
                 guard ImageTag.isValid(tag) else {
@@ -101,10 +101,8 @@ public struct PublishDefaults: Sendable {
 
     /// The branch being built: from `GITHUB_REF` under GitHub Actions, else the checked-out branch.
     public var currentBranch: String? {
-        if let ref = nonEmpty("GITHUB_REF") {
-            return ref.hasPrefix("refs/heads/") ? String(ref.dropFirst("refs/heads/".count)) : nil
-        }
-        return git?.branch
+        let actions = gitHubActions
+        return actions.ref == nil ? git?.branch : actions.branch
     }
 
     /// Whether the branch being built is the default branch (see the type's documentation for the rule).
@@ -140,17 +138,6 @@ public struct PublishDefaults: Sendable {
 
     /// Reads `repository.default_branch` from a GitHub event payload; `nil` when absent, unreadable or too large.
     public static func defaultBranch(fromEventAt path: String) -> String? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = attributes[.size] as? NSNumber, size.int64Value <= 32 << 20,
-              let data = FileManager.default.contents(atPath: path),
-              let payload = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let repository = payload["repository"] as? [String: Any],
-              let branch = repository["default_branch"] as? String, !branch.isEmpty
-        else { return nil }
-        return branch
-    }
-
-    static func isFullSHA(_ text: String) -> Bool {
-        text.utf8.count == 40 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) || (0x41...0x46).contains($0) }
+        GitHubActionsEnvironment.defaultBranch(fromEventAt: path)
     }
 }

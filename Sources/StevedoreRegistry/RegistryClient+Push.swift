@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import StevedoreCore
+import StevedoreGitHub
 
 extension RegistryClient {
     /// Pushes images: blobs first (each checked with `HEAD` and skipped when present, mounted when it came
@@ -101,7 +102,8 @@ extension RegistryClient {
             source = request.blobs
         }
         progress.started(descriptor, upload: true)
-        var chunked = configuration.alwaysUploadInChunks || registry == GitHubContainerRegistry.host && descriptor.size > Int64(configuration.chunkSize)
+        var chunked = configuration.alwaysUploadInChunks
+            || GitHubContainerRegistry.requiresChunkedUpload(registry: registry, size: descriptor.size, chunkSize: configuration.chunkSize)
         try await transport.withRetries("upload of \(descriptor.digest.shortForm) to \(target.name)", registry: registry, deadline: deadline) {
             let location: String
             if let pending = pendingLocation {

@@ -6,6 +6,7 @@ import NIOHTTP1
 import NIOSSL
 import StevedoreAuth
 import StevedoreCore
+import StevedoreGitHub
 
 /// The body of a request, made anew for every attempt so that retries resend it.
 enum RequestBody: Sendable {
@@ -421,7 +422,7 @@ final class RegistryTransport: Sendable {
 
     private func deniedError(registry: String, who: String, action: String, repository: String?, request: RegistryRequest, details: RegistryErrorBody) -> RegistryError {
         var message = "\(registry) denied \(who) permission to \(action) \(repository ?? "the repository") (\(request.summary)\(details.summarySuffix))"
-        if registry == "ghcr.io" { message += ". " + GitHubContainerRegistry.deniedExplanation }
+        if GitHubContainerRegistry.isHost(registry) { message += ". " + GitHubContainerRegistry.deniedExplanation }
         return RegistryError(.denied, message)
     }
 

@@ -107,18 +107,3 @@ public struct GitHubWorkflowScaffold: Hashable, Sendable {
         }
     }
 }
-
-extension GitHubWorkflowScaffold {
-    /// The names of the executable products in the JSON that `swift package dump-package` prints, in manifest order.
-    public static func executableProducts(inManifestJSON data: Data) -> [String] {
-        guard let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let products = manifest["products"] as? [[String: Any]]
-        else { return [] }
-        return products.compactMap { product in
-            guard let name = product["name"] as? String,
-                  let type = product["type"] as? [String: Any], type.keys.contains("executable")
-            else { return nil }
-            return name
-        }
-    }
-}

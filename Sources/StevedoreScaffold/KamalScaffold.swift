@@ -1,3 +1,5 @@
+import StevedoreGitHub
+
 /// The files `stevedore init kamal` writes so that Kamal 2 deploys what `push-image` pushes to ghcr.io:
 /// `config/deploy.yml`, `.kamal/secrets`, and a `deploy` job for the GitHub workflow.
 ///
@@ -19,7 +21,7 @@ public struct KamalScaffold: Hashable, Sendable {
     public var swiftImage: String
 
     /// The registry the image is pushed to and pulled from.
-    public static let registry = "ghcr.io"
+    public static let registry = GitHubContainerRegistry.host
     /// The secret holding the registry password, as Kamal names it by default.
     public static let passwordSecret = "KAMAL_REGISTRY_PASSWORD"
     /// Where the workflow is, relative to the package directory.

@@ -61,6 +61,45 @@ struct CredentialResolverTests {
         #expect(try resolver.credential(for: "unknown.example") == nil)
     }
 
+    /// A resolver whose docker config names `docker-credential-NAME` (a shell script with `body`) for `registry`.
+    static func resolver(helper body: String, registry: String, in home: TemporaryDirectory) throws -> CredentialResolver {
+        try FileManager.default.createDirectory(atPath: home.appending("bin"), withIntermediateDirectories: true)
+        try home.write("bin/docker-credential-odd", "#!/bin/sh\n" + body + "\n", mode: 0o755)
+        try home.write("docker/config.json", #"{"credHelpers": {"\#(registry)": "odd"}}"#)
+        var resolver = CredentialResolver(environment: ["DOCKER_CONFIG": home.appending("docker"), "PATH": "\(home.appending("bin")):/usr/bin:/bin"], homeDirectory: home.path)
+        resolver.helperTimeout = .seconds(20)
+        return resolver
+    }
+
+    @Test("a helper that closes standard input without reading it still answers", arguments: 0..<5)
+    func helperClosingStandardInput(round: Int) throws {
+        let home = try TemporaryDirectory()
+        let resolver = try Self.resolver(helper: #"exec 0<&-; echo '{"Username":"u","Secret":"s"}'"#, registry: "closed.example", in: home)
+        #expect(try resolver.credential(for: "closed.example") == Credential(username: "u", secret: "s", origin: "docker-credential-odd"))
+    }
+
+    @Test("a helper that floods standard error and fails ends with an error, not a deadlock")
+    func helperFloodingStandardError() throws {
+        let home = try TemporaryDirectory()
+        let resolver = try Self.resolver(helper: "read server; head -c 204800 /dev/zero >&2; exit 2", registry: "flood.example", in: home)
+        let error = #expect(throws: CredentialError.self) { try resolver.credential(for: "flood.example") }
+        #expect(error?.message == "docker-credential-odd get failed for flood.example (exit status 2); run `docker-credential-odd get` by hand to see why")
+        let answering = try Self.resolver(helper: #"read server; head -c 204800 /dev/zero >&2; echo '{"Username":"u","Secret":"s"}'"#, registry: "flood.example", in: home)
+        #expect(try answering.credential(for: "flood.example")?.secret == "s")
+    }
+
+    @Test("a helper that hangs is stopped at the timeout with an error that names it")
+    func helperHanging() throws {
+        let home = try TemporaryDirectory()
+        var resolver = try Self.resolver(helper: "sleep 1000", registry: "hang.example", in: home)
+        resolver.helperTimeout = .milliseconds(500)
+        let started = ContinuousClock.now
+        let error = #expect(throws: CredentialError.self) { try resolver.credential(for: "hang.example") }
+        #expect(error?.code == .helperFailed)
+        #expect(error?.message == "docker-credential-odd get did not answer for hang.example within 0.5 s and was stopped; run `docker-credential-odd get` by hand to see what it waits for")
+        #expect(ContinuousClock.now - started < .seconds(15))
+    }
+
     @Test("podman auth.json through REGISTRY_AUTH_FILE, then ~/.netrc")
     func podmanThenNetrc() throws {
         let home = try TemporaryDirectory()

@@ -31,9 +31,14 @@ import Testing
     @Test func aDirtyWorkTreeDeploysTheDirtyTagPushImagePushed() throws {
         let directory = try TemporaryDirectory()
         try ProcessRunner.run(["git", "-C", directory.path, "init", "-q"])
-        try ProcessRunner.run(["git", "-C", directory.path, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "x"])
-        let head = try ProcessRunner.run(["git", "-C", directory.path, "rev-parse", "HEAD"]).stdout.trimmingCharacters(in: .newlines)
         try directory.write("config/deploy.yml", DeployFixture.deployYAML)
+        try ProcessRunner.run(["git", "-C", directory.path, "add", "-A"])
+        try ProcessRunner.run(["git", "-C", directory.path, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "x"])
+        let head = try ProcessRunner.run(["git", "-C", directory.path, "rev-parse", "HEAD"]).stdout.trimmingCharacters(in: .newlines)
+        // Untracked files do not count, as for `git describe --dirty`; a changed tracked file does.
+        try directory.write(".build/debug/hello", "binary")
+        #expect(try DeployTag.resolve(explicit: nil, environment: [:], packageDirectory: directory.path, record: nil) == DeployTag(head, source: .git))
+        try directory.write("config/deploy.yml", DeployFixture.deployYAML + "\n# changed\n")
         #expect(try DeployTag.resolve(explicit: nil, environment: [:], packageDirectory: directory.path, record: nil) == DeployTag("\(head)-dirty", source: .git))
         #expect(try DeployTag.resolve(explicit: nil, environment: ["GITHUB_SHA": DeployFixture.sha], packageDirectory: directory.path, record: nil) == DeployTag("\(DeployFixture.sha)-dirty", source: .githubSHA))
     }

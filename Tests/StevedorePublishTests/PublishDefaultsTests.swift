@@ -1,4 +1,5 @@
 import Foundation
+import StevedoreGitHub
 import StevedoreTestSupport
 import Testing
 @testable import StevedorePublish

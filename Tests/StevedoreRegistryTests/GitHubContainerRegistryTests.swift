@@ -3,26 +3,12 @@ import StevedoreRegistry
 import Testing
 
 struct GitHubContainerRegistryTests {
-    @Test("org.opencontainers.image.source comes from GITHUB_SERVER_URL and GITHUB_REPOSITORY")
-    func sourceAnnotation() {
-        #expect(GitHubContainerRegistry.sourceAnnotation(environment: ["GITHUB_REPOSITORY": "octo/app"]) == "https://github.com/octo/app")
-        #expect(GitHubContainerRegistry.sourceAnnotation(environment: ["GITHUB_REPOSITORY": "octo/app", "GITHUB_SERVER_URL": "https://ghe.example/"]) == "https://ghe.example/octo/app")
-        #expect(GitHubContainerRegistry.sourceAnnotation(environment: [:]) == nil)
-        #expect(GitHubContainerRegistry.annotations(environment: ["GITHUB_REPOSITORY": "octo/app"]) == [AnnotationKey.source: "https://github.com/octo/app"])
-    }
-
     @Test("a repository path with capitals is refused with its lowercase form")
     func capitals() {
         let error = #expect(throws: ImageModelError.self) {
             try ImageReference(parsing: "ghcr.io/Octo/App:v1")
         }
         #expect(error?.message.contains("ghcr.io/octo/app:v1") == true)
-    }
-
-    @Test("the denied explanation names the workflow permission and the package's Actions access")
-    func deniedExplanation() {
-        #expect(GitHubContainerRegistry.deniedExplanation.contains("packages: write"))
-        #expect(GitHubContainerRegistry.deniedExplanation.contains("Manage Actions access"))
     }
 }
 

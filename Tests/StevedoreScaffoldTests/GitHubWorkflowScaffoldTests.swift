@@ -62,11 +62,3 @@ import Testing
         #expect(try String(contentsOfFile: example, encoding: .utf8) == (try GitHubWorkflowScaffold(product: "HelloServer").render()))
     }
 }
-
-@Suite struct GitHubWorkflowScaffoldManifestTests {
-    @Test func findsExecutableProductsInDumpPackageJSON() {
-        let json = #"{"name":"App","products":[{"name":"AppCore","type":{"library":["automatic"]},"targets":["AppCore"]},{"name":"Server","type":{"executable":null},"targets":["Server"]},{"name":"Tool","type":{"executable":null},"targets":["Tool"]}]}"#
-        #expect(GitHubWorkflowScaffold.executableProducts(inManifestJSON: Data(json.utf8)) == ["Server", "Tool"])
-        #expect(GitHubWorkflowScaffold.executableProducts(inManifestJSON: Data("not json".utf8)).isEmpty)
-    }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import StevedoreDeploy
+import StevedoreGitHub
 import StevedoreScaffold
 import StevedoreTestSupport
 import Testing
@@ -156,13 +157,13 @@ import Testing
         ("ssh://git@github.com/owner/hello.git", "owner", "hello"),
     ])
     func gitHubRemotes(url: String, owner: String, name: String) {
-        let repository = KamalScaffold.gitHubRepository(fromRemoteURL: url)
+        let repository = GitHubRepositoryName(remoteURL: url)
         #expect(repository?.owner == owner)
         #expect(repository?.name == name)
     }
 
     @Test func otherRemotesAreNotGitHub() {
-        #expect(KamalScaffold.gitHubRepository(fromRemoteURL: "https://gitlab.com/owner/hello.git") == nil)
+        #expect(GitHubRepositoryName(remoteURL: "https://gitlab.com/owner/hello.git") == nil)
     }
 
     @Test func detectionPrefersGitHubRepositoryThenTheOriginRemote() throws {

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import StevedoreGitHub
 import StevedoreScaffold
 
 /// `stevedore init github-actions`: writes `.github/workflows/deploy.yml`, which builds the package's executable
 /// product into an image and pushes it to ghcr.io with the `push-image` plugin.
-struct InitGitHubActionsCommand: ParsableCommand {
+struct InitGitHubActionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "github-actions",
         abstract: "Write a GitHub Actions workflow that builds and pushes the package's image to ghcr.io.",
@@ -23,8 +24,9 @@ struct InitGitHubActionsCommand: ParsableCommand {
     @Flag(help: "Replace an existing workflow file.")
     var force = false
 
-    func run() throws {
-        let product = try self.product ?? detectedProduct()
+    func run() async throws {
+        let product: String?
+        if let chosen = self.product { product = chosen } else { product = try await detectedProduct() }
         let scaffold = try GitHubWorkflowScaffold(product: product, branch: branch)
         let path = try scaffold.write(into: packageDirectory, force: force)
         print("Wrote \(path)\(product.map { " (product \($0))" } ?? "")")
@@ -33,19 +35,8 @@ struct InitGitHubActionsCommand: ParsableCommand {
 
     /// The only executable product, read with `swift package dump-package`; `nil` when there is none or it cannot
     /// be read (the plugin then chooses); an error when there are several.
-    private func detectedProduct() throws -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swift", "package", "--package-path", packageDirectory, "dump-package"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        let products = GitHubWorkflowScaffold.executableProducts(inManifestJSON: data)
+    private func detectedProduct() async throws -> String? {
+        guard let products = await SwiftPackageManifest.load(packageDirectory: packageDirectory)?.executableProducts else { return nil }
         if products.count > 1 {
             throw ValidationError("The package has several executable products (\(products.joined(separator: ", "))); choose one with --product NAME.")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StevedoreGitHub
 import StevedoreScaffold
 
 /// `stevedore init kamal`: write `config/deploy.yml`, `.kamal/secrets` and the GitHub workflow's deploy job.
@@ -53,7 +54,7 @@ struct InitKamalCommand: AsyncParsableCommand {
         if let product {
             productName = product
         } else {
-            let products = KamalScaffold.executableProducts(packageDirectory: packageDirectory)
+            let products = await SwiftPackageManifest.load(packageDirectory: packageDirectory)?.executableProducts ?? []
             guard products.count == 1, let only = products.first else {
                 throw ValidationError(products.isEmpty
                     ? "no executable product found in \(packageDirectory); pass --product"

@@ -1,7 +1,7 @@
 import Foundation
 import StevedoreTestSupport
 import Testing
-@testable import StevedorePublish
+import StevedoreGitHub
 
 @Suite struct GitRepositoryTests {
     static let fixedDates: [String: String?] = [
@@ -48,7 +48,31 @@ import Testing
         try Self.git(["checkout", "-q", "--detach"], in: directory)
         #expect(try GitRepository(directory: directory.path).snapshot()?.branch == nil)
 
-        let defaults = try PublishDefaults.load(packageDirectory: directory.path, environment: [:])
-        #expect(try defaults.destination(PublishOptions()).repository == "ghcr.io/acme/hello")
+        #expect(clean.gitHubRepository?.containerRepository == "ghcr.io/acme/hello")
+        #expect(try GitRepository(directory: directory.path).originURL() == "git@github.com:Acme/Hello.git")
+    }
+
+    @Test func untrackedFilesDoNotMakeTheTreeDirty() throws {
+        let directory = try TemporaryDirectory("publish-untracked")
+        try Self.git(["init", "-q", "-b", "main"], in: directory)
+        try directory.write("Package.swift", "// swift-tools-version: 6.0\n")
+        try Self.git(["add", "-A"], in: directory)
+        try Self.git(["commit", "-q", "-m", "first"], in: directory)
+        // A new user's package: no .gitignore, a .build/ and a stray file.
+        try directory.write(".build/debug/App", "binary")
+        try directory.write("notes.txt", "untracked")
+        #expect(try GitRepository(directory: directory.path).snapshot()?.isDirty == false)
+
+        try directory.write("Package.swift", "// swift-tools-version: 6.1\n")
+        #expect(try GitRepository(directory: directory.path).snapshot()?.isDirty == true, "a changed tracked file")
+        try Self.git(["add", "Package.swift"], in: directory)
+        #expect(try GitRepository(directory: directory.path).snapshot()?.isDirty == true, "a staged change")
+    }
+
+    @Test func withoutAnOriginThereIsNoOriginURL() throws {
+        let directory = try TemporaryDirectory("publish-no-origin")
+        #expect(try GitRepository(directory: directory.path).originURL() == nil)
+        try Self.git(["init", "-q"], in: directory)
+        #expect(try GitRepository(directory: directory.path).originURL() == nil)
     }
 }

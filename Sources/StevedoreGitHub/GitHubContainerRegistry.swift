@@ -6,6 +6,22 @@ public enum GitHubContainerRegistry {
     /// The registry's host.
     public static let host = "ghcr.io"
 
+    /// Whether `registry` (host[:port], as in an image reference) is GitHub Container Registry.
+    public static func isHost(_ registry: String) -> Bool {
+        registry.lowercased() == host
+    }
+
+    /// The image repository path for a GitHub repository, `owner/name` in lowercase: ghcr.io accepts no capitals.
+    public static func repositoryPath(for repository: GitHubRepositoryName) -> String {
+        "\(repository.owner.lowercased())/\(repository.name.lowercased())"
+    }
+
+    /// Whether a blob of `size` bytes must go to `registry` in chunks of at most `chunkSize` bytes: ghcr.io
+    /// refuses large blobs sent in one streamed `PUT`.
+    public static func requiresChunkedUpload(registry: String, size: Int64, chunkSize: Int) -> Bool {
+        isHost(registry) && size > Int64(chunkSize)
+    }
+
     /// What to do when ghcr.io answers `denied` to a push.
     public static let deniedExplanation =
         "On GitHub Actions the workflow (or job) needs `permissions: packages: write`, and if the package already exists, "
@@ -17,10 +33,7 @@ public enum GitHubContainerRegistry {
     /// build runs for: `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY` (server defaulting to `https://github.com`),
     /// or `nil` outside GitHub Actions.
     public static func sourceAnnotation(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        guard let repository = environment["GITHUB_REPOSITORY"], !repository.isEmpty else { return nil }
-        var server = environment["GITHUB_SERVER_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://github.com"
-        while server.hasSuffix("/") { server.removeLast() }
-        return "\(server)/\(repository)"
+        GitHubActionsEnvironment(environment).repositoryWebURL
     }
 
     /// The annotations a build adds for the environment: `org.opencontainers.image.source` when known.

@@ -1,4 +1,4 @@
-/// What Stevedore needs to know about the commit being published, read once from git.
+/// What Stevedore needs to know about the commit being published or deployed, read once from git.
 public struct GitSnapshot: Hashable, Sendable {
     /// The full 40-character SHA of `HEAD`.
     public var commit: String
@@ -6,9 +6,10 @@ public struct GitSnapshot: Hashable, Sendable {
     public var commitTime: Int64
     /// The checked-out branch, `nil` when `HEAD` is detached.
     public var branch: String?
-    /// Whether tracked files differ from `HEAD` or untracked, unignored files exist.
+    /// Whether tracked files differ from `HEAD` (staged or not), as `git describe --dirty` decides; untracked
+    /// files such as a `.build/` missing from `.gitignore` do not count.
     public var isDirty: Bool
-    /// The URL of the remote `origin`, `nil` when there is none.
+    /// The URL of the remote `origin` as configured, `nil` when there is none.
     public var originURL: String?
     /// The branch `refs/remotes/origin/HEAD` points at, `nil` when git does not know it.
     public var originDefaultBranch: String?
@@ -28,5 +29,10 @@ public struct GitSnapshot: Hashable, Sendable {
         self.isDirty = isDirty
         self.originURL = originURL
         self.originDefaultBranch = originDefaultBranch
+    }
+
+    /// The GitHub repository ``originURL`` points at, if it is on github.com.
+    public var gitHubRepository: GitHubRepositoryName? {
+        originURL.flatMap(GitHubRepositoryName.init(remoteURL:))
     }
 }

@@ -1,0 +1,41 @@
+import Foundation
+
+/// The one way the plugins run a program (plugins cannot link Stevedore's libraries, so this file is shared by
+/// symbolic links from each plugin's directory): the child writes to the terminal unless its output is captured.
+enum PluginProcess {
+    /// How a program ended and, when captured, its standard output.
+    struct Outcome {
+        /// The exit status (or the signal number when a signal ended it).
+        var status: Int32
+        /// Whether it exited (not killed by a signal) with status 0.
+        var succeeded: Bool
+        /// Standard output when captured, else empty.
+        var output: String
+    }
+
+    /// Runs `executable` with `arguments` in `directory` (this process's own when `nil`) and waits for it.
+    ///
+    /// - Parameter captureOutput: Read standard output into ``Outcome/output`` instead of passing it through;
+    ///   standard error always goes to the terminal.
+    static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil, captureOutput: Bool = false) throws -> Outcome {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let pipe = Pipe()
+        if captureOutput { process.standardOutput = pipe }
+        try process.run()
+        let data = captureOutput ? pipe.fileHandleForReading.readDataToEndOfFile() : Data()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus,
+            succeeded: process.terminationReason == .exit && process.terminationStatus == 0,
+            output: String(decoding: data, as: UTF8.self)
+        )
+    }
+
+    /// Runs `arguments[0]`, looked up on `PATH` by `/usr/bin/env`, with the rest as its arguments.
+    static func runOnPath(_ arguments: [String], captureOutput: Bool = false) throws -> Outcome {
+        try run(URL(fileURLWithPath: "/usr/bin/env"), arguments, captureOutput: captureOutput)
+    }
+}

@@ -1,0 +1,1 @@
+../BuildImage/PluginProcess.swift
