@@ -47,12 +47,12 @@ let package = Package(
         // Reproducible tar + parallel gzip layers; reading layers back.
         .target(
             name: "StevedoreArchive",
-            dependencies: ["StevedoreCore", "CArchive", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["StevedoreCore", "CArchive", "CZlib"]
         ),
         // OCI image layout on disk: the blob store.
         .target(
             name: "StevedoreLayout",
-            dependencies: ["StevedoreCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["StevedoreCore"]
         ),
         // docker-archive (docker save / docker load) tarballs.
         .target(
@@ -74,7 +74,7 @@ let package = Package(
         // Registry credentials: flags, environment, GITHUB_TOKEN, docker/podman files, helpers, netrc.
         .target(
             name: "StevedoreAuth",
-            dependencies: ["StevedoreCore"]
+            dependencies: []
         ),
         // OCI distribution client: transport (auth, retries), pull, push.
         .target(
@@ -86,7 +86,6 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Kamal configuration, checks and invocation.
@@ -102,7 +101,7 @@ let package = Package(
         // Files Stevedore writes into a user's package: GitHub workflows, Kamal configuration.
         .target(
             name: "StevedoreScaffold",
-            dependencies: ["StevedoreCore"]
+            dependencies: []
         ),
         // The CLI: the only place that connects the modules.
         .executableTarget(
@@ -157,7 +156,7 @@ let package = Package(
         // Benchmarks (scripts/bench-layer.sh).
         .executableTarget(
             name: "stevedore-bench-layer",
-            dependencies: ["StevedoreArchive"],
+            dependencies: ["StevedoreArchive", "StevedoreCore"],
             path: "Benchmarks/LayerBench"
         ),
 
