@@ -49,12 +49,12 @@ let package = Package(
         // Reproducible tar + parallel gzip layers; reading layers back.
         .target(
             name: "StevedoreArchive",
-            dependencies: ["StevedoreCore", "CArchive", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["StevedoreCore", "CArchive", "CZlib"]
         ),
         // OCI image layout on disk: the blob store.
         .target(
             name: "StevedoreLayout",
-            dependencies: ["StevedoreCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["StevedoreCore"]
         ),
         // docker-archive (docker save / docker load) tarballs.
         .target(
@@ -95,7 +95,6 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Kamal configuration, checks and invocation.
@@ -177,7 +176,7 @@ let package = Package(
         // Benchmarks (scripts/bench-layer.sh).
         .executableTarget(
             name: "stevedore-bench-layer",
-            dependencies: ["StevedoreArchive"],
+            dependencies: ["StevedoreArchive", "StevedoreCore"],
             path: "Benchmarks/LayerBench"
         ),
 

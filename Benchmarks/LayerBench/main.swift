@@ -5,6 +5,10 @@ import StevedoreArchive
 import StevedoreCore
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Stores the blob as a file under a directory, hashing it as any blob store does.
@@ -31,7 +35,7 @@ final class BenchmarkBlobWriter: BlobWriter {
         hasher.update(bytes)
         var offset = 0
         while offset < bytes.count, let base = bytes.baseAddress {
-            let written = Glibc.write(descriptorNumber, base + offset, bytes.count - offset)
+            let written = systemWrite(descriptorNumber, base + offset, bytes.count - offset)
             guard written > 0 else { throw ArchiveError(.sinkFailure, "cannot write \(path)") }
             offset += written
         }
@@ -78,4 +82,9 @@ do {
 } catch {
     FileHandle.standardError.write(Data("stevedore-bench-layer: \(error)\n".utf8))
     exit(1)
+}
+
+/// The C library's `write`, named apart from the writer's own `write`.
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, buffer, count)
 }

@@ -106,6 +106,7 @@ struct ImagePluginDriver {
         } else {
             executable = try buildInProcess(product: product.name, configuration: configuration, staticStdlib: linksStatically, context: context)
         }
+        try refuseMachO(executable, sdk: sdks.first)
         let bundles = try Self.resourceBundles(of: product, besides: executable)
 
         var toolArguments = [
@@ -182,6 +183,20 @@ struct ImagePluginDriver {
             throw ImagePluginError("Could not find where `swift build --swift-sdk \(sdk)` put product '\(product)'.")
         }
         return URL(fileURLWithPath: String(directory)).appendingPathComponent(product)
+    }
+
+    /// Throws when `executable` is a Mach-O file (built for macOS): an image needs a Linux ELF executable.
+    func refuseMachO(_ executable: URL, sdk: String?) throws {
+        guard let file = FileHandle(forReadingAtPath: executable.path) else { return }  // stevedore names a missing file
+        defer { try? file.close() }
+        let magic = ((try? file.read(upToCount: 4)) ?? Data()).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        // 64- and 32-bit Mach-O in either byte order, and universal ("fat") binaries.
+        let machOMagics: Set<UInt32> = [0xfeedfacf, 0xcffaedfe, 0xfeedface, 0xcefaedfe, 0xcafebabe, 0xbebafeca, 0xcafebabf, 0xbfbafeca]
+        guard machOMagics.contains(magic) else { return }
+        throw ImagePluginError(
+            "'\(executable.path)' is a Mach-O executable\(sdk.map { " (Swift SDK \($0))" } ?? ""), built for macOS, but a container image needs a Linux executable. "
+            + "Pass --swift-sdk with a Linux Swift SDK, e.g. `swift package \(verb) --swift-sdk x86_64-swift-linux-musl` (installed SDKs: `swift sdk list`)."
+        )
     }
 
     /// The resource bundles (`<Package>_<Target>.resources`) of the product's targets, found beside the executable.

@@ -49,7 +49,7 @@ extension FileTree {
                     let executable = status.st_mode & 0o111 != 0
                     found.append(HostItem(
                         relativePath: relative, hostPath: itemPath,
-                        kind: .file(executable: executable, device: UInt64(status.st_dev), inode: UInt64(status.st_ino), linkCount: UInt64(status.st_nlink))
+                        kind: .file(executable: executable, device: UInt64(truncatingIfNeeded: status.st_dev), inode: UInt64(status.st_ino), linkCount: UInt64(status.st_nlink))
                     ))
                 case S_IFLNK:
                     let target = try Self.readSymbolicLink(itemPath)

@@ -52,7 +52,7 @@ final class TarStreamWriter {
         self.context = CallbackContext(consumer: consumer)
         self.modificationTime = modificationTime
         self.readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readBufferSize, alignment: 64)
-        let locale = newlocale(Int32(1) << LC_CTYPE, "C.UTF-8", nil) ?? newlocale(Int32(1) << LC_CTYPE, "en_US.UTF-8", nil)
+        let locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil) ?? newlocale(LC_CTYPE_MASK, "en_US.UTF-8", nil)
         self.utf8Locale = locale
         self.previousLocale = locale.flatMap { uselocale($0) }
         try check(archive_write_set_format_pax_restricted(archive), "choose the pax format")

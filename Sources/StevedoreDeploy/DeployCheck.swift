@@ -41,9 +41,44 @@ public struct DeployCheck: Sendable {
     public func run(inspector: any PushedImageInspector) async -> DeployCheckReport {
         var report = DeployCheckReport()
         report.findings = configuration.findings
-        let config = configuration.files.joined(separator: " + ")
+        checkRegistryServer(into: &report)
+        checkImage(into: &report)
+        let username = checkRegistryUsername(into: &report)
+        let password = checkRegistryPassword(into: &report)
+        let login = username.flatMap { user in password.value.map { KamalRegistryLogin(username: user, password: $0) } }
+        await checkTag(inspector: inspector, login: login, passwordSecret: password.secret, into: &report)
+        let recordedDigest = record.flatMap { $0.reference.tag == tag.value ? $0.digest : nil }
+        report.image = kamalReference.map { reference in
+            (report.facts?.digest ?? recordedDigest).map { reference.with(digest: $0) } ?? reference
+        }
+        checkArchitectures(into: &report)
+        checkServiceLabel(into: &report)
+        return report
+    }
 
-        // registry.server
+    /// The configuration files, for messages: `config/deploy.yml + config/deploy.staging.yml`.
+    private var configurationFiles: String { configuration.files.joined(separator: " + ") }
+
+    /// `registry.server/image:tag` as Kamal would pull it, when the configuration says so without ERB.
+    private var kamalReference: ImageReference? {
+        guard let image = configuration.image, !configuration.hasUnevaluatedERB(at: "image"),
+              !configuration.hasUnevaluatedERB(at: "registry.server") else { return nil }
+        return try? ImageReference(parsing: "\(configuration.registryServer ?? ImageReference.dockerHub)/\(image):\(tag.value)")
+    }
+
+    /// The tag to look up in the registry: in the repository pushed to, else where Kamal would pull it.
+    private var lookupReference: ImageReference? {
+        pushedRepository.map { $0.with(tag: tag.value) } ?? kamalReference
+    }
+
+    /// The platform images found under the tag, without attestations (`unknown/unknown`).
+    private static func platformImages(_ report: DeployCheckReport) -> [PushedImageFacts.PlatformImage] {
+        (report.facts?.images ?? []).filter { $0.platform.os != "unknown" }
+    }
+
+    /// `registry.server`: set, and the registry pushed to.
+    private func checkRegistryServer(into report: inout DeployCheckReport) {
+        let config = configurationFiles
         let server = configuration.registryServer
         if !configuration.hasUnevaluatedERB(at: "registry.server") {
             if let server {
@@ -59,21 +94,21 @@ public struct DeployCheck: Sendable {
                 report.error("registry.server", "registry.server is not set in \(config), so Kamal would pull the image from Docker Hub", fix: "set registry.server: \(registry)")
             }
         }
+    }
 
-        // image
-        let image = configuration.image
+    /// `image`: a repository path Kamal can use, the repository pushed to; and whether a push is known at all.
+    private func checkImage(into report: inout DeployCheckReport) {
         if !configuration.hasUnevaluatedERB(at: "image") {
-            checkImage(image, server: server, into: &report)
+            checkImageName(configuration.image, server: configuration.registryServer, into: &report)
         }
         if pushedRepository == nil {
             report.warning("image", "no pushed image is known (no --image, no \(PushedImageRecord.defaultPath), no GITHUB_REPOSITORY, no GitHub origin remote), so registry.server and image were not compared with a push", fix: "run push-image first, or pass --image REGISTRY/REPOSITORY")
         }
-        var kamalReference: ImageReference?
-        if let image, !configuration.hasUnevaluatedERB(at: "image"), !configuration.hasUnevaluatedERB(at: "registry.server") {
-            kamalReference = try? ImageReference(parsing: "\(server ?? ImageReference.dockerHub)/\(image):\(tag.value)")
-        }
+    }
 
-        // registry.username and registry.password
+    /// `registry.username`: set, and its secret resolved. Returns the user name when known.
+    private func checkRegistryUsername(into report: inout DeployCheckReport) -> String? {
+        let config = configurationFiles
         let owner = pushedRepository?.repository.split(separator: "/").first.map(String.init)
         var username: String?
         if !configuration.hasUnevaluatedERB(at: "registry.username") {
@@ -87,6 +122,13 @@ public struct DeployCheck: Sendable {
                 username = resolveSecret(name, key: "registry.username", into: &report)
             }
         }
+        return username
+    }
+
+    /// `registry.password`: a secret, not a literal, and resolved. Returns the password when known and the
+    /// name of its secret.
+    private func checkRegistryPassword(into report: inout DeployCheckReport) -> (value: String?, secret: String?) {
+        let config = configurationFiles
         var password: String?
         var passwordSecret: String?
         if !configuration.hasUnevaluatedERB(at: "registry.password") {
@@ -101,47 +143,47 @@ public struct DeployCheck: Sendable {
                 if let password { report.secretEnvironment[name] = password }
             }
         }
+        return (password, passwordSecret)
+    }
 
-        // The tag in the registry, with the same credentials.
-        let lookup = pushedRepository.map { $0.with(tag: tag.value) } ?? kamalReference
-        let login = username.flatMap { user in password.map { KamalRegistryLogin(username: user, password: $0) } }
-        if let lookup {
-            do {
-                if let facts = try await inspector.inspect(lookup, login: login) {
-                    report.facts = facts
-                    let platforms = facts.platforms.map(\.description).joined(separator: ", ")
-                    report.passed.append("\(lookup) exists: \(facts.digest) (\(platforms))")
-                    if let record, record.reference.tag == tag.value, record.reference.name == lookup.name, record.digest != facts.digest {
-                        report.warning("tag", "\(lookup) is now \(facts.digest), but the last push recorded \(record.digest) in \(PushedImageRecord.defaultPath)", fix: "push again, or check who else pushes this tag")
-                    }
-                } else {
-                    let fix: String
-                    if let recorded = record?.reference.tag, recorded != tag.value {
-                        fix = "run push-image for this commit first, or pass --tag \(recorded) to deploy the last push recorded in \(PushedImageRecord.defaultPath)"
-                    } else {
-                        fix = "run push-image for this commit first, or pass --tag with a tag that was pushed"
-                    }
-                    report.error("tag", "tag \(tag.value) (from \(tag.source.rawValue)) is not in \(lookup.name): the registry answered that the manifest does not exist", fix: fix)
+    /// The tag in the registry, asked with the same credentials Kamal uses; records what it holds in `report.facts`.
+    private func checkTag(inspector: any PushedImageInspector, login: KamalRegistryLogin?, passwordSecret: String?, into report: inout DeployCheckReport) async {
+        guard let lookup = lookupReference else { return }
+        do {
+            if let facts = try await inspector.inspect(lookup, login: login) {
+                report.facts = facts
+                let platforms = facts.platforms.map(\.description).joined(separator: ", ")
+                report.passed.append("\(lookup) exists: \(facts.digest) (\(platforms))")
+                if let record, record.reference.tag == tag.value, record.reference.name == lookup.name, record.digest != facts.digest {
+                    report.warning("tag", "\(lookup) is now \(facts.digest), but the last push recorded \(record.digest) in \(PushedImageRecord.defaultPath)", fix: "push again, or check who else pushes this tag")
                 }
-            } catch {
-                let secret = passwordSecret.map { " and the \($0) secret" } ?? ""
-                let unverified = passwordSecret.flatMap { secrets.entries[$0] }.map { $0.usesCommandSubstitution } ?? false
-                if unverified, allowUnverifiedSecrets {
-                    // Without the password (Kamal computes it), the registry may well refuse: not a reason to stop.
-                    report.warning("tag", "could not look up \(lookup) in the registry without the password, which only Kamal computes: \(error)", fix: "none needed if the tag was pushed; Kamal logs in on the hosts itself")
+            } else {
+                let fix: String
+                if let recorded = record?.reference.tag, recorded != tag.value {
+                    fix = "run push-image for this commit first, or pass --tag \(recorded) to deploy the last push recorded in \(PushedImageRecord.defaultPath)"
                 } else {
-                    report.error("tag", "could not look up \(lookup) in the registry: \(error)", fix: "check the network and the credentials Kamal uses (registry.username\(secret))")
+                    fix = "run push-image for this commit first, or pass --tag with a tag that was pushed"
                 }
+                report.error("tag", "tag \(tag.value) (from \(tag.source.rawValue)) is not in \(lookup.name): the registry answered that the manifest does not exist", fix: fix)
+            }
+        } catch {
+            let secret = passwordSecret.map { " and the \($0) secret" } ?? ""
+            let unverified = passwordSecret.flatMap { secrets.entries[$0] }.map { $0.usesCommandSubstitution } ?? false
+            if unverified, allowUnverifiedSecrets {
+                // Without the password (Kamal computes it), the registry may well refuse: not a reason to stop.
+                report.warning("tag", "could not look up \(lookup) in the registry without the password, which only Kamal computes: \(error)", fix: "none needed if the tag was pushed; Kamal logs in on the hosts itself")
+            } else {
+                report.error("tag", "could not look up \(lookup) in the registry: \(error)", fix: "check the network and the credentials Kamal uses (registry.username\(secret))")
             }
         }
-        let recordedDigest = record.flatMap { $0.reference.tag == tag.value ? $0.digest : nil }
-        report.image = kamalReference.map { reference in
-            (report.facts?.digest ?? recordedDigest).map { reference.with(digest: $0) } ?? reference
-        }
+    }
 
-        // builder.arch
+    /// `builder.arch`: set, and every architecture in the image found under the tag.
+    private func checkArchitectures(into report: inout DeployCheckReport) {
+        let config = configurationFiles
+        let lookup = lookupReference
         let architectures = configuration.builderArchitectures
-        let images = (report.facts?.images ?? []).filter { $0.platform.os != "unknown" }
+        let images = Self.platformImages(report)
         if !configuration.hasUnevaluatedERB(at: "builder.arch") {
             if let architectures {
                 if report.facts != nil {
@@ -161,8 +203,14 @@ public struct DeployCheck: Sendable {
                 report.error("builder.arch", "builder.arch is not set in \(config); Kamal 2 requires it even with --skip-push", fix: "set builder.arch: \(suggestion)")
             }
         }
+    }
 
-        // service and the image's service label
+    /// `service`: set, and the label `service=<service>` on every image deployed (Kamal refuses one without it).
+    private func checkServiceLabel(into report: inout DeployCheckReport) {
+        let config = configurationFiles
+        let lookup = lookupReference
+        let architectures = configuration.builderArchitectures
+        let images = Self.platformImages(report)
         if !configuration.hasUnevaluatedERB(at: "service") {
             if let service = configuration.service {
                 let wanted = architectures.map { $0.map { Platform(os: "linux", architecture: $0).normalized.architecture } }
@@ -180,14 +228,14 @@ public struct DeployCheck: Sendable {
                 report.error("service", "service is not set in \(config)", fix: "set service: <the product name, in lowercase>")
             }
         }
-        return report
     }
 
     /// The secrets file to suggest adding to.
     private var secretsFile: String { secrets.candidateFiles.last ?? ".kamal/secrets" }
 
-    private func checkImage(_ image: String?, server: String?, into report: inout DeployCheckReport) {
-        let config = configuration.files.joined(separator: " + ")
+    /// The `image` value itself: no registry, tag or digest in it, lowercase, the repository pushed to.
+    private func checkImageName(_ image: String?, server: String?, into report: inout DeployCheckReport) {
+        let config = configurationFiles
         guard let image, !image.isEmpty else {
             report.error("image", "image is not set in \(config)", fix: "set image: \(pushedRepository?.repository ?? "<owner>/<repository>")")
             return

@@ -26,7 +26,7 @@ public struct RegistryImageInspector: PushedImageInspector {
     }
 
     private static func facts(_ reference: ImageReference, client: RegistryClient) async throws -> PushedImageFacts? {
-        guard let root = try await client.manifestExists(reference) else { return nil }
+        guard let root = try await client.manifestDescriptor(of: reference) else { return nil }
         let source = RegistryImageSource(client: client, reference: reference.with(digest: root.digest))
         var images: [Image] = []
         if root.mediaType.isIndex {

@@ -1,8 +1,5 @@
 import Foundation
 import StevedoreCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The content-addressed blobs of an OCI image layout: `blobs/<algorithm>/<encoded>`.
 ///
@@ -19,7 +16,7 @@ public struct BlobStore: BlobSink, BlobSource, Sendable {
     /// - Throws: ``LayoutError`` when the directory cannot be created.
     public init(root: String) throws {
         self.root = root
-        try FileDescriptor.makeDirectories("\(root)/blobs/sha256", what: "the blob directory ")
+        try SystemCalls.makeDirectories("\(root)/blobs/sha256", what: "the blob directory ")
     }
 
     /// The file that holds (or would hold) a blob.
@@ -38,15 +35,13 @@ public struct BlobStore: BlobSink, BlobSource, Sendable {
 
     /// The size of a stored blob, or `nil` when it is absent.
     public func size(of digest: Digest) -> Int64? {
-        var info = stat()
-        guard stat(path(for: digest), &info) == 0 else { return nil }
-        return Int64(info.st_size)
+        SystemCalls.fileSize(path(for: digest))
     }
 
     public func readBlob(_ descriptor: Descriptor, into consumer: (UnsafeRawBufferPointer) async throws -> Void) async throws {
         let file: FileDescriptor
         do {
-            file = try FileDescriptor.open(path(for: descriptor.digest), O_RDONLY)
+            file = try FileDescriptor.openForReading(path(for: descriptor.digest))
         } catch {
             throw LayoutError(.blobNotFound, "blob \(descriptor.digest) (\(descriptor.mediaType)) is missing from \(root)/blobs")
         }
@@ -82,10 +77,10 @@ public struct BlobStore: BlobSink, BlobSource, Sendable {
         guard !contains(digest) else { return }
         let source = other.path(for: digest)
         let target = path(for: digest)
-        if Glibc.link(source, target) == 0 || errno == EEXIST { return }
+        if SystemCalls.hardLink(source, as: target) { return }
         let writer = try AtomicBlobWriter(store: self)
         do {
-            let file = try FileDescriptor.open(source, O_RDONLY)
+            let file = try FileDescriptor.openForReading(source)
             defer { file.close() }
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
             defer { buffer.deallocate() }
@@ -112,7 +107,7 @@ final class AtomicBlobWriter: BlobWriter {
     init(store: BlobStore) throws {
         self.store = store
         temporaryPath = "\(store.root)/blobs/sha256/.tmp-\(UUID().uuidString)"
-        file = try FileDescriptor.open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
+        file = try FileDescriptor.createNew(temporaryPath)
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -143,10 +138,8 @@ final class AtomicBlobWriter: BlobWriter {
             file.close()
             self.file = nil
             let target = store.path(for: digest)
-            guard rename(temporaryPath, target) == 0 else {
-                throw LayoutError(.io, "cannot move blob into \(target): \(FileDescriptor.errorText())")
-            }
-            FileDescriptor.syncDirectory("\(store.root)/blobs/sha256")
+            try SystemCalls.rename(temporaryPath, to: target, failure: "cannot move blob into \(target)")
+            SystemCalls.syncDirectory("\(store.root)/blobs/sha256")
             return (digest, size)
         } catch {
             abort()
@@ -157,7 +150,7 @@ final class AtomicBlobWriter: BlobWriter {
     func abort() {
         file?.close()
         file = nil
-        unlink(temporaryPath)
+        SystemCalls.removeFile(temporaryPath)
     }
 
     deinit { abort() }

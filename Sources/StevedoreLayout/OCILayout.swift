@@ -1,8 +1,5 @@
 import Foundation
 import StevedoreCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// An OCI image layout directory: `oci-layout`, `index.json` and a ``BlobStore``.
 ///
@@ -38,7 +35,7 @@ public struct OCILayout: Sendable {
                 // `oci-layout` is allowed: another process may have just created the layout here.
                 throw LayoutError(.notALayout, "\(path) exists and is not an OCI image layout; choose an empty or new directory")
             }
-            try FileDescriptor.makeDirectories(path)
+            try SystemCalls.makeDirectories(path)
         }
         store = try BlobStore(root: path)
         try withLock {
@@ -127,14 +124,7 @@ public struct OCILayout: Sendable {
     }
 
     private func withLock<T>(_ body: () throws -> T) throws -> T {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw LayoutError(.io, "cannot open \(path): \(FileDescriptor.errorText())") }
-        defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw LayoutError(.io, "cannot lock \(path): \(FileDescriptor.errorText())") }
-        }
-        defer { flock(fd, LOCK_UN) }
-        return try body()
+        try SystemCalls.withExclusiveLock(onDirectory: path, body)
     }
 
     /// Replaces a small file atomically: temporary file, fsync, rename, fsync of the directory.
@@ -142,18 +132,16 @@ public struct OCILayout: Sendable {
         let directory = (file as NSString).deletingLastPathComponent
         let temporary = "\(directory)/.tmp-\(UUID().uuidString)"
         do {
-            let fd = try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
+            let fd = try FileDescriptor.createNew(temporary)
             defer { fd.close() }
             try data.withUnsafeBytes { try fd.writeAll($0) }
             try fd.sync()
-            guard rename(temporary, file) == 0 else {
-                throw LayoutError(.io, "cannot replace \(file): \(FileDescriptor.errorText())")
-            }
+            try SystemCalls.rename(temporary, to: file, failure: "cannot replace \(file)")
         } catch {
-            unlink(temporary)
+            SystemCalls.removeFile(temporary)
             throw error
         }
-        FileDescriptor.syncDirectory(directory)
+        SystemCalls.syncDirectory(directory)
     }
 }
 

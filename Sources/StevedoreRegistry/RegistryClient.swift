@@ -42,7 +42,7 @@ public final class RegistryClient: Sendable {
     /// The `Accept` header for manifests: OCI and Docker v2 types.
     static let manifestAccept = MediaType.manifestTypes.map(\.rawValue).joined(separator: ", ")
 
-    func makeDeadline() -> OperationDeadline { OperationDeadline(seconds: configuration.timeBound) }
+    func makeDeadline() -> OperationDeadline { OperationDeadline(seconds: configuration.timeout) }
 
     static func pullScope(_ reference: ImageReference) -> String { "repository:\(reference.repository):pull" }
 
@@ -50,7 +50,7 @@ public final class RegistryClient: Sendable {
     /// does not exist. Used to check that a tag exists before deploying it.
     ///
     /// - Throws: ``RegistryError`` for authentication failures, an unknown repository, or an unreachable registry.
-    public func manifestExists(_ reference: ImageReference) async throws -> Descriptor? {
+    public func manifestDescriptor(of reference: ImageReference) async throws -> Descriptor? {
         let deadline = makeDeadline()
         let request = RegistryRequest(
             method: .HEAD, registry: reference.apiHost, target: "/v2/\(reference.repository)/manifests/\(reference.identifier)",

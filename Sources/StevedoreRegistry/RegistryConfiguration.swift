@@ -15,7 +15,7 @@ public struct RegistryConfiguration: Sendable {
     /// How transient failures are retried.
     public var retryPolicy: RetryPolicy
     /// The longest a whole pull or push may take, retries included, in seconds.
-    public var timeBound: Double
+    public var timeout: Double
     /// How many blobs move at once.
     public var maximumConcurrentTransfers: Int
     /// The largest chunk a chunked upload sends in one `PATCH` (ghcr.io refuses larger ones).
@@ -39,7 +39,7 @@ public struct RegistryConfiguration: Sendable {
         caFile: String? = nil,
         insecureRegistries: Set<String> = [],
         retryPolicy: RetryPolicy = RetryPolicy(),
-        timeBound: Double = 1800,
+        timeout: Double = 1800,
         maximumConcurrentTransfers: Int = 4,
         chunkSize: Int = RegistryConfiguration.maximumChunkSize,
         alwaysUploadInChunks: Bool = false,
@@ -51,7 +51,7 @@ public struct RegistryConfiguration: Sendable {
         self.caFile = caFile
         self.insecureRegistries = insecureRegistries
         self.retryPolicy = retryPolicy
-        self.timeBound = timeBound
+        self.timeout = timeout
         self.maximumConcurrentTransfers = max(1, maximumConcurrentTransfers)
         self.chunkSize = min(max(64 << 10, chunkSize), Self.maximumChunkSize)
         self.alwaysUploadInChunks = alwaysUploadInChunks

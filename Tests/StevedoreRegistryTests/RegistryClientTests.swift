@@ -20,7 +20,7 @@ struct RegistryClientTests {
             credentials: CredentialResolver(explicit: explicit, environment: [:], homeDirectory: home),
             caFile: env.certificates?.caCertificate,
             retryPolicy: RetryPolicy(maximumAttempts: 8, initialDelay: 0.1, maximumDelay: 1),
-            timeBound: timeBound,
+            timeout: timeBound,
             chunkSize: 64 << 10,
             alwaysUploadInChunks: chunks,
             environment: [:]
@@ -113,10 +113,10 @@ struct RegistryClientTests {
         #expect(second.existingBlobs == 3)
         #expect(second.pinnedReference == "\(env.address)/team/app:v1@\(image.manifestDescriptor.digest)")
 
-        let found = try await client.manifestExists(target.with(tag: "stable"))
+        let found = try await client.manifestDescriptor(of: target.with(tag: "stable"))
         #expect(found?.digest == image.manifestDescriptor.digest)
         #expect(found?.mediaType == .ociManifest)
-        #expect(try await client.manifestExists(target.with(tag: "missing")) == nil)
+        #expect(try await client.manifestDescriptor(of: target.with(tag: "missing")) == nil)
 
         let remote = RegistryImageSource(client: client, reference: target)
         let loaded = try await remote.loadImage(platform: nil)

@@ -2,6 +2,10 @@ import Foundation
 import StevedoreCore
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A blob store in a directory, `<directory>/sha256/<hex>`, for tests: a ``BlobSink`` that hashes what it is
@@ -73,7 +77,7 @@ public final class FileBlobWriter: BlobWriter {
         hasher.update(bytes)
         var offset = 0
         while offset < bytes.count, let base = bytes.baseAddress {
-            let written = Glibc.write(descriptorNumber, base + offset, bytes.count - offset)
+            let written = systemWrite(descriptorNumber, base + offset, bytes.count - offset)
             guard written > 0 else { throw ImageModelError(.sizeMismatch, "cannot write \(temporaryPath): errno \(errno)") }
             offset += written
         }
@@ -98,4 +102,9 @@ public final class FileBlobWriter: BlobWriter {
         descriptorNumber = -1
         unlink(temporaryPath)
     }
+}
+
+/// The C library's `write`, named apart from the writer's own `write`.
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, buffer, count)
 }

@@ -90,7 +90,7 @@ struct RegistryOptions: ParsableArguments {
             caFile: caFile,
             insecureRegistries: Set(insecureRegistry),
             retryPolicy: RetryPolicy(maximumAttempts: retries),
-            timeBound: timeout,
+            timeout: timeout,
             maximumConcurrentTransfers: jobs,
             progress: progress,
             logger: logger
