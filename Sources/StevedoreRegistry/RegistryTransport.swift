@@ -103,7 +103,7 @@ final class RegistryTransport: Sendable {
                 }
                 await sessions.invalidateToken(for: Self.tokenKey(request.registry, scopes))
                 continue
-            case 301, 302, 303, 307, 308 where (request.method == .GET || request.method == .HEAD) && redirects < 5:
+            case _ where [301, 302, 303, 307, 308].contains(status) && (request.method == .GET || request.method == .HEAD) && redirects < 5:
                 guard let location = response.headers.first(name: "Location") else { break }
                 await Self.drain(response)
                 redirects += 1
