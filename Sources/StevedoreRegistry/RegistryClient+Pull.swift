@@ -61,7 +61,7 @@ extension RegistryClient {
     /// Reads a small blob (a configuration) whole and verifies it.
     func fetchSmallBlob(_ reference: ImageReference, _ descriptor: Descriptor, deadline: OperationDeadline) async throws -> Data {
         guard descriptor.size <= 64 << 20 else {
-            throw RegistryError(.sizeMismatch, "\(descriptor.digest) of \(reference) is \(descriptor.size) bytes, too large for a \(descriptor.mediaType)")
+            throw RegistryError(.transferSizeMismatch, "\(descriptor.digest) of \(reference) is \(descriptor.size) bytes, too large for a \(descriptor.mediaType)")
         }
         let request = RegistryRequest(
             method: .GET, registry: reference.apiHost, target: "/v2/\(reference.repository)/blobs/\(descriptor.digest)",
@@ -116,7 +116,7 @@ extension RegistryClient {
             for try await buffer in response.body {
                 count += Int64(buffer.readableBytes)
                 guard count <= descriptor.size else {
-                    throw RegistryError(.sizeMismatch, "\(descriptor.digest) from \(reference.name) is larger than the \(descriptor.size) bytes its descriptor says")
+                    throw RegistryError(.transferSizeMismatch, "\(descriptor.digest) from \(reference.name) is larger than the \(descriptor.size) bytes its descriptor says")
                 }
                 try buffer.withUnsafeReadableBytes { bytes in
                     hasher.update(bytes)
@@ -134,21 +134,21 @@ extension RegistryClient {
             throw TransientFailure(lastAnswer: "connection lost while downloading \(descriptor.digest.shortForm): \(error)")
         }
         guard count == descriptor.size else {
-            throw RegistryError(.sizeMismatch, "\(descriptor.digest) from \(reference.name) is \(count) bytes, its descriptor says \(descriptor.size)")
+            throw RegistryError(.transferSizeMismatch, "\(descriptor.digest) from \(reference.name) is \(count) bytes, its descriptor says \(descriptor.size)")
         }
         let actual = hasher.finalize()
         guard descriptor.digest.algorithm != "sha256" || actual == descriptor.digest else {
-            throw RegistryError(.digestMismatch, "\(reference.name) sent \(actual) when asked for \(descriptor.digest)")
+            throw RegistryError(.transferDigestMismatch, "\(reference.name) sent \(actual) when asked for \(descriptor.digest)")
         }
     }
 
     static func verify(_ data: Data, descriptor: Descriptor, what: String) throws {
         guard Int64(data.count) == descriptor.size else {
-            throw RegistryError(.sizeMismatch, "\(what) \(descriptor.digest) is \(data.count) bytes, its descriptor says \(descriptor.size)")
+            throw RegistryError(.transferSizeMismatch, "\(what) \(descriptor.digest) is \(data.count) bytes, its descriptor says \(descriptor.size)")
         }
         let actual = Digest.sha256(of: data)
         guard descriptor.digest.algorithm != "sha256" || actual == descriptor.digest else {
-            throw RegistryError(.digestMismatch, "\(what) has digest \(actual), expected \(descriptor.digest)")
+            throw RegistryError(.transferDigestMismatch, "\(what) has digest \(actual), expected \(descriptor.digest)")
         }
     }
 

@@ -10,9 +10,9 @@ enum ImageSources {
         case .layout(let path, let tag):
             return try OCILayout(path: path, create: false).image(tag: tag)
         case .dockerArchive(let path, _):
-            throw OutputError(message: "reading docker-archive:\(path) is not supported; load it into an OCI layout with `skopeo copy docker-archive:\(path) oci:DIR:TAG`")
+            throw StevedoreError(.unusableLocation, "reading docker-archive:\(path) is not supported; load it into an OCI layout with `skopeo copy docker-archive:\(path) oci:DIR:TAG`")
         case .registry(let reference):
-            guard let client else { throw OutputError(message: "reading \(reference) needs a registry client") }
+            guard let client else { throw StevedoreError(.unusableLocation, "reading \(reference) needs a registry client") }
             return RegistryImageSource(client: client, reference: reference.withDefaultTag)
         }
     }

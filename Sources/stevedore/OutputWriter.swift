@@ -16,7 +16,7 @@ struct OutputWriter {
             do {
                 layout = try OCILayout(path: path)
             } catch let error as LayoutError where error.code == .io {
-                throw OutputError(message: "cannot create the OCI layout \(path): \(error.message)")
+                throw StevedoreError(.unusableLocation, "cannot create the OCI layout \(path): \(error.message)")
             }
             if layout.store.root != store.root {
                 for layer in image.manifest.layers { try layout.store.link(layer.digest, from: store) }
@@ -28,12 +28,12 @@ struct OutputWriter {
             var isDirectory: ObjCBool = false
             let directory = (path as NSString).deletingLastPathComponent
             guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw OutputError(message: "cannot write docker-archive:\(path): the directory '\(directory)' does not exist")
+                throw StevedoreError(.unusableLocation, "cannot write docker-archive:\(path): the directory '\(directory)' does not exist")
             }
             try await DockerArchiveWriter(path: path).write(image, from: store, reference: reference)
             return "\(location)@\(image.manifestDescriptor.digest)"
         case .registry(let reference):
-            throw OutputError(message: "pushing to \(reference) needs `stevedore build --push \(reference)` or `stevedore push`")
+            throw StevedoreError(.unusableLocation, "pushing to \(reference) needs `stevedore build --push \(reference)` or `stevedore push`")
         }
     }
 }
