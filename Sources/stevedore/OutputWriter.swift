@@ -16,7 +16,7 @@ struct OutputWriter {
             do {
                 layout = try OCILayout(path: path)
             } catch let error as LayoutError where error.code == .io {
-                throw StevedoreError(.unusableLocation, "cannot create the OCI layout \(path): \(error.message)")
+                throw StevedoreError(.unusableLocation, "cannot create the OCI layout \(path): \(error.message)", cause: error)
             }
             if layout.store.root != store.root {
                 for layer in image.manifest.layers { try layout.store.link(layer.digest, from: store) }

@@ -141,7 +141,7 @@ struct BuildCommand: AsyncParsableCommand {
             do {
                 return try OCILayout(path: path).store
             } catch let error as LayoutError where error.code == .io {
-                throw StevedoreError(.unusableLocation, "cannot create the OCI layout \(path): \(error.message)")
+                throw StevedoreError(.unusableLocation, "cannot create the OCI layout \(path): \(error.message)", cause: error)
             }
         }
         return try BlobStore(root: CacheDirectory.path)
