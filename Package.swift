@@ -62,7 +62,7 @@ let package = Package(
             dependencies: ["StevedoreCore", "CArchive"]
         ),
         // ELF reading and shared-library closure.
-        .target(name: "StevedoreELF"),
+        .target(name: "StevedoreELF", dependencies: ["StevedoreCore"]),
         // Assembly: base + layers + configuration -> image.
         .target(
             name: "StevedoreBuild",

@@ -225,10 +225,8 @@ final class ParallelGzipCompressor: @unchecked Sendable {
     private func writeOutput(_ bytes: UnsafeRawBufferPointer) throws {
         do {
             try output(bytes)
-        } catch let error as ArchiveError {
-            throw error
         } catch {
-            throw ArchiveError(.sinkFailure, "writing the layer blob failed: \(error)")
+            throw ArchiveError(.sinkFailure, "writing the layer blob failed: \(error)", cause: error)
         }
     }
 

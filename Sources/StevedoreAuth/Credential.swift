@@ -27,31 +27,3 @@ public struct Credential: Hashable, Sendable, CustomStringConvertible, CustomDeb
     public var description: String { "user '\(username)' from \(origin)" }
     public var debugDescription: String { "Credential(\(description))" }
 }
-
-/// An error while finding or storing registry credentials.
-public struct CredentialError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// What went wrong.
-    public enum Code: String, Sendable, Hashable {
-        /// A credentials file exists but cannot be read or parsed.
-        case unreadableFile
-        /// A `docker-credential-*` helper failed or answered something unexpected.
-        case helperFailed
-        /// A credentials file could not be written.
-        case unwritableFile
-        /// The given user name or secret is unusable (empty, or with a newline).
-        case invalidCredential
-    }
-
-    /// What went wrong.
-    public let code: Code
-    /// A message a user can act on. It never contains a secret.
-    public let message: String
-
-    /// Creates an error with a code and a message.
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
-}

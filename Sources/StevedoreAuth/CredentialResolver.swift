@@ -116,7 +116,7 @@ public struct CredentialResolver: Sendable {
         let path = environment["NETRC"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(homeDirectory)/.netrc"
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw CredentialError(.unreadableFile, "cannot read \(path); fix its permissions or remove it")
+            throw CredentialError(.unreadableCredentialFile, "cannot read \(path); fix its permissions or remove it")
         }
         return NetrcFile(text: text).credential(forHost: Self.host(of: registry), origin: path)
     }
@@ -167,7 +167,7 @@ public struct CredentialResolver: Sendable {
             if let encoded = entry["auth"] as? String, !encoded.isEmpty {
                 guard let decoded = Data(base64Encoded: encoded).map({ String(decoding: $0, as: UTF8.self) }),
                       let colon = decoded.firstIndex(of: ":") else {
-                    throw CredentialError(.unreadableFile, "the 'auth' of \(key) in \(origin) is not base64 of user:password; log in again")
+                    throw CredentialError(.unreadableCredentialFile, "the 'auth' of \(key) in \(origin) is not base64 of user:password; log in again")
                 }
                 return Credential(username: String(decoded[..<colon]), secret: String(decoded[decoded.index(after: colon)...]), origin: origin)
             }
@@ -181,11 +181,11 @@ public struct CredentialResolver: Sendable {
     static func readJSONObject(at path: String) throws -> [String: Any]? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CredentialError(.unreadableFile, "cannot read \(path); fix its permissions or remove it")
+            throw CredentialError(.unreadableCredentialFile, "cannot read \(path); fix its permissions or remove it")
         }
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }) { return nil }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw CredentialError(.unreadableFile, "\(path) is not a JSON object; fix or remove it")
+            throw CredentialError(.unreadableCredentialFile, "\(path) is not a JSON object; fix or remove it")
         }
         return object
     }

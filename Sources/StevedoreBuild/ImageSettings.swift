@@ -24,21 +24,21 @@ public struct ImageSettings: Hashable, Sendable {
     /// - Throws: ``BuildError`` naming the flag.
     public func validate() throws {
         if let workingDirectory, !workingDirectory.hasPrefix("/") {
-            throw BuildError(.invalidArgument, "--workdir '\(workingDirectory)' must be an absolute path, e.g. /app")
+            throw BuildError(.invalidSetting, "--workdir '\(workingDirectory)' must be an absolute path, e.g. /app")
         }
         for volume in volumes where !volume.hasPrefix("/") {
-            throw BuildError(.invalidArgument, "--volume '\(volume)' must be an absolute path")
+            throw BuildError(.invalidSetting, "--volume '\(volume)' must be an absolute path")
         }
         if let stopSignal {
             let name = stopSignal.uppercased()
             let valid = (name.hasPrefix("SIG") && name.count > 3 && name.dropFirst(3).allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" })
                 || (Int(name).map { (1...64).contains($0) } ?? false)
             guard valid else {
-                throw BuildError(.invalidArgument, "--stop-signal '\(stopSignal)' must be a signal name like SIGTERM or a number from 1 to 64")
+                throw BuildError(.invalidSetting, "--stop-signal '\(stopSignal)' must be a signal name like SIGTERM or a number from 1 to 64")
             }
         }
         if let user, user.isEmpty || user.contains(where: { $0 == " " }) {
-            throw BuildError(.invalidArgument, "--user '\(user)' must be NAME, UID, NAME:GROUP or UID:GID without spaces")
+            throw BuildError(.invalidSetting, "--user '\(user)' must be NAME, UID, NAME:GROUP or UID:GID without spaces")
         }
     }
 }

@@ -105,7 +105,7 @@ public struct ImageBuild: Sendable {
     }
 
     private static func require(_ client: RegistryClient?) throws -> RegistryClient {
-        guard let client else { throw OutputError(message: "pushing needs a registry client") }
+        guard let client else { throw StevedoreError(.unusableLocation, "pushing needs a registry client") }
         return client
     }
 
@@ -140,7 +140,7 @@ public struct ImageBuild: Sendable {
             do {
                 return try OCILayout(path: path).store
             } catch let error as LayoutError where error.code == .io {
-                throw OutputError(message: "cannot create the OCI layout \(path): \(error.message)")
+                throw StevedoreError(.unusableLocation, "cannot create the OCI layout \(path): \(error.message)", cause: error)
             }
         }
         return try BlobStore(root: CacheDirectory.path(environment: registry.environment))

@@ -1,25 +1,18 @@
+import StevedoreCore
+
 /// An error reading or writing an OCI image layout on disk.
-public struct LayoutError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// What went wrong.
-    public enum Code: String, Sendable, Hashable {
-        case io
-        case notALayout
-        case blobNotFound
-        case digestMismatch
-        case sizeMismatch
-        case tagNotFound
-        case ambiguousTag
-        case invalidIndex
-    }
+///
+/// A ``StevedoreError`` with one of the codes below, or with the shared codes `io`, `blobNotFound`,
+/// `digestMismatch` and `sizeMismatch`. The message names the path or digest concerned.
+public typealias LayoutError = StevedoreError
 
-    public let code: Code
-    /// A message a user can act on: it names the path or digest concerned.
-    public let message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+extension StevedoreError.Code {
+    /// The directory exists but is not an OCI image layout, so nothing can be written into it.
+    public static let notALayout = Self("layout.not-a-layout", category: .outputFailed)
+    /// The layout has no image with the tag asked for, or holds no image at all.
+    public static let tagNotFound = Self("layout.tag-not-found", category: .notFound)
+    /// No tag was given and the layout holds several images.
+    public static let ambiguousTag = Self("layout.ambiguous-tag", category: .notFound)
+    /// `index.json` cannot be read or is not a valid image index.
+    public static let invalidIndex = Self("layout.invalid-index", category: .invalidInput)
 }

@@ -192,7 +192,7 @@ extension RegistryClient {
         }
         if buffer.readableBytes > 0 { try await send() }
         guard offset == descriptor.size else {
-            throw RegistryError(.sizeMismatch, "\(descriptor.digest) is \(offset) bytes in the source, its descriptor says \(descriptor.size)")
+            throw RegistryError(.transferSizeMismatch, "\(descriptor.digest) is \(offset) bytes in the source, its descriptor says \(descriptor.size)")
         }
         let url = RegistryTransport.appendingQuery(location, name: "digest", value: descriptor.digest.description)
         let response = try await transport.response(
@@ -221,7 +221,7 @@ extension RegistryClient {
             throw RegistryError(.invalidResponse, "\(target.registry) answered with an invalid Docker-Content-Digest '\(header)'")
         }
         guard announced.algorithm != digest.algorithm || announced == digest else {
-            throw RegistryError(.digestMismatch, "\(target.registry) stored the \(what) \(digest) as \(announced); the upload was corrupted")
+            throw RegistryError(.transferDigestMismatch, "\(target.registry) stored the \(what) \(digest) as \(announced); the upload was corrupted")
         }
     }
 }

@@ -85,11 +85,11 @@ public final class RegistryClient: Sendable {
         }
         let digest = Digest.sha256(of: response.body)
         if let wanted = reference.digest, wanted.algorithm == "sha256", wanted != digest {
-            throw RegistryError(.digestMismatch, "\(reference.registry) answered \(reference) with a manifest whose digest is \(digest)")
+            throw RegistryError(.transferDigestMismatch, "\(reference.registry) answered \(reference) with a manifest whose digest is \(digest)")
         }
         if reference.digest == nil, let header = response.headers.first(name: "Docker-Content-Digest"),
            let announced = try? Digest(parsing: header), announced.algorithm == "sha256", announced != digest {
-            throw RegistryError(.digestMismatch, "\(reference.registry) announced \(announced) for \(reference) but sent a manifest whose digest is \(digest)")
+            throw RegistryError(.transferDigestMismatch, "\(reference.registry) announced \(announced) for \(reference) but sent a manifest whose digest is \(digest)")
         }
         var mediaType = MediaType.declared(in: response.body)
         if mediaType == nil, let header = response.headers.first(name: "Content-Type") {

@@ -59,10 +59,10 @@ extension RegistryTransport {
             return RegistryError(.blobNotFound, "\(registry)/\(repository ?? "") has no such blob (\(request.summary) answered \(Self.statusText(response.status))\(details.summarySuffix))")
         }
         if codes.contains("DIGEST_INVALID") {
-            return RegistryError(.digestMismatch, "\(registry) says the content of \(request.summary) does not match its digest\(details.summarySuffix)")
+            return RegistryError(.transferDigestMismatch, "\(registry) says the content of \(request.summary) does not match its digest\(details.summarySuffix)")
         }
         if codes.contains("SIZE_INVALID") {
-            return RegistryError(.sizeMismatch, "\(registry) says the content of \(request.summary) does not have the declared size\(details.summarySuffix)")
+            return RegistryError(.transferSizeMismatch, "\(registry) says the content of \(request.summary) does not have the declared size\(details.summarySuffix)")
         }
         if status == 404 {
             return RegistryError(request.notFound == .rejected ? .repositoryNotFound : request.notFound, "\(registry) answered \(request.summary) with 404 Not Found\(details.summarySuffix)")

@@ -96,7 +96,7 @@ public struct GitHubWorkflowScaffold: Hashable, Sendable {
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(render().utf8).write(to: target, options: .atomic)
         } catch {
-            throw GitHubWorkflowScaffoldError(.writeFailed, "Could not write \(target.path): \(error.localizedDescription)")
+            throw GitHubWorkflowScaffoldError(.workflowWriteFailed, "Could not write \(target.path): \(error.localizedDescription)")
         }
         return target.path
     }

@@ -1,29 +1,16 @@
+import StevedoreCore
+
 /// An error while writing the GitHub Actions workflow into a package.
 ///
-/// The ``message`` says what went wrong and how to proceed.
-public struct GitHubWorkflowScaffoldError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// What kind of problem occurred.
-    public enum Code: String, Sendable, Hashable {
-        /// The workflow file exists and `--force` was not given.
-        case fileExists
-        /// The product name cannot be written into a workflow safely.
-        case invalidProductName
-        /// The directory is not a Swift package (no `Package.swift`).
-        case notAPackage
-        /// The file could not be written.
-        case writeFailed
-    }
+/// A ``StevedoreError`` with one of the codes below or `fileExists` (the workflow file exists and `force`
+/// was not given). The message says what went wrong and how to proceed.
+public typealias GitHubWorkflowScaffoldError = StevedoreError
 
-    /// What kind of problem occurred.
-    public let code: Code
-    /// A message a user can act on.
-    public let message: String
-
-    /// Creates an error with a code and a message.
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+extension StevedoreError.Code {
+    /// The product name cannot be written into a workflow safely.
+    public static let invalidProductName = Self("scaffold.invalid-product-name", category: .outputFailed)
+    /// The directory is not a Swift package (no `Package.swift`).
+    public static let notAPackage = Self("scaffold.not-a-package", category: .outputFailed)
+    /// The workflow file could not be written.
+    public static let workflowWriteFailed = Self("scaffold.workflow-write-failed", category: .outputFailed)
 }

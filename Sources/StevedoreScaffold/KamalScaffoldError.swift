@@ -1,25 +1,16 @@
+import StevedoreCore
+
 /// Why `stevedore init kamal` wrote nothing.
-public struct KamalScaffoldError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// What kind of problem it was.
-    public enum Code: String, Sendable, Hashable {
-        /// A file to write exists and `--force` was not given.
-        case fileExists
-        /// The existing workflow cannot be extended safely.
-        case workflowNotExtensible
-        /// A file could not be written.
-        case writeFailed
-    }
+///
+/// A ``StevedoreError`` with one of the codes below; the message says what to do.
+public typealias KamalScaffoldError = StevedoreError
 
-    /// What kind of problem it was.
-    public let code: Code
-    /// A message a user can act on.
-    public let message: String
-
-    /// Creates an error with a code and a message.
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+extension StevedoreError.Code {
+    /// A file to write exists (or the workflow already has a deploy job) and `force` was not given. The
+    /// GitHub Actions workflow scaffold uses it too.
+    public static let fileExists = Self("scaffold.file-exists", category: .outputFailed)
+    /// The existing workflow cannot be extended safely.
+    public static let workflowNotExtensible = Self("scaffold.workflow-not-extensible", category: .outputFailed)
+    /// A file of the Kamal scaffold could not be written.
+    public static let writeFailed = Self("scaffold.write-failed", category: .io)
 }

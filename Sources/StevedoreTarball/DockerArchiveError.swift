@@ -1,18 +1,12 @@
+import StevedoreCore
+
 /// An error writing a docker-archive tarball.
-public struct DockerArchiveError: Error, Hashable, Sendable, CustomStringConvertible {
-    public enum Code: String, Sendable, Hashable {
-        case io
-        case archive
-    }
+///
+/// A ``StevedoreError`` with the code below or the shared code `io`; the message names the file and what
+/// failed.
+public typealias DockerArchiveError = StevedoreError
 
-    public let code: Code
-    /// A message naming the file and what failed.
-    public let message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+extension StevedoreError.Code {
+    /// libarchive could not start the tar writer or create an entry.
+    public static let archive = Self("docker-archive.libarchive", category: .io)
 }

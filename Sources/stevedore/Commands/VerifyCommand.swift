@@ -27,7 +27,7 @@ struct VerifyCommand: AsyncParsableCommand {
             for problem in report.problems.dropLast() {
                 FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
             }
-            throw VerificationFailed(message: report.problems.last.map(String.init(describing:)) ?? "")
+            throw StevedoreError(.verificationFailed, report.problems.last.map(String.init(describing:)) ?? "")
         }
         if !registry.quiet {
             let manifests = report.checkedManifests.count, layers = report.checkedLayers

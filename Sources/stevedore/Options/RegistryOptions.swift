@@ -114,7 +114,7 @@ struct RegistryOptions: ParsableArguments {
             do {
                 try Data((line + "\n").utf8).write(to: URL(fileURLWithPath: digestFile), options: .atomic)
             } catch {
-                throw OutputError(message: "cannot write --digest-file \(digestFile): \(error.localizedDescription)")
+                throw StevedoreError(.unusableLocation, "cannot write --digest-file \(digestFile): \(error.localizedDescription)")
             }
         }
     }
