@@ -198,7 +198,7 @@ let package = Package(
         .testTarget(name: "StevedoreDeployTests", dependencies: ["StevedoreDeploy", "StevedoreScaffold", "StevedoreGitHub", "StevedoreCore", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreProcessTests", dependencies: ["StevedoreProcess", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreGitHubTests", dependencies: ["StevedoreGitHub", "StevedoreCore", "StevedoreTestSupport"]),
-        .testTarget(name: "StevedorePublishTests", dependencies: ["StevedorePublish", "StevedoreGitHub", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedorePublishTests", dependencies: ["StevedorePublish", "StevedoreGitHub", "StevedoreCore", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreScaffoldTests", dependencies: ["StevedoreScaffold", "StevedoreDeploy", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreJobsTests", dependencies: ["StevedoreJobs", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreCLITests", dependencies: ["stevedore", "StevedoreCore", "StevedoreLayout", "StevedoreTestSupport"]),

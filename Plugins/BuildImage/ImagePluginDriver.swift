@@ -29,7 +29,7 @@ struct ImagePluginDriver {
         """
 
     func help() -> String {
-        var text = """
+        let text = """
         OVERVIEW: \(pushes ? "Build an OCI image of an executable product and push it to a registry." : "Build an OCI image of an executable product, without a Docker daemon.")
 
         USAGE: swift package \(pushes ? "--allow-writing-to-package-directory --allow-network-connections all" : "--allow-writing-to-package-directory") \(verb) [options]
@@ -43,36 +43,9 @@ struct ImagePluginDriver {
           --swift-sdk NAME          Build with an installed Swift SDK (e.g. a static Linux/musl SDK or another
                                     architecture), passed to `swift build --swift-sdk`; pass --platform to match.
 
-        IMAGE OPTIONS (passed to `stevedore package-image`; see `stevedore package-image --help`)
-          --from REF                Base image (default: scratch; the executable's shared libraries are added).
-          --output LOCATION         oci-layout:DIR[:TAG] or docker-archive:FILE[:NAME:TAG] (repeatable;
-                                    default: oci-layout:.build/stevedore/oci/<product>).
-          --env K=V, --expose PORT[/tcp|udp], --label K=V, --annotation K=V, --entrypoint X, --cmd X,
-          --add SRC:DEST, --volume DIR, --user U, --workdir D, --platform os/arch[/variant], --stop-signal S,
-          --source-date-epoch N (default: the commit time), --compression-level N, --threads N, --quiet
+        Every other option goes to `stevedore package-image`, whose help follows.
 
         """
-        if pushes {
-            text += """
-            PUSH OPTIONS
-              --repository REGISTRY/PATH
-                                        Default: ghcr.io/<owner>/<repo> from GITHUB_REPOSITORY, else from a GitHub
-                                        `origin` remote (https or ssh).
-              --tag TAG                 Repeatable. Default: the full commit SHA (GITHUB_SHA, else git HEAD), plus
-                                        `latest` on the default branch; a dirty work tree gets `<sha>-dirty`.
-              --default-branch NAME     The branch that also gets `latest` (default: the GitHub event's default
-                                        branch, else origin/HEAD, else main or master).
-              --ca-file FILE, --insecure-registry HOST:PORT
-                                        Registry access. Credentials come from STEVEDORE_REGISTRY_USERNAME and
-                                        STEVEDORE_REGISTRY_PASSWORD, GITHUB_TOKEN (ghcr.io), docker/podman
-                                        configuration or ~/.netrc (a plugin cannot read a password from stdin).
-              --deploy                  Then run `stevedore deploy kamal --tag <tag>`.
-            OUTPUTS
-              .build/stevedore/pushed-image holds REF@sha256:…; under GitHub Actions the step outputs image, digest,
-              tags and tag are written to $GITHUB_OUTPUT and a table to $GITHUB_STEP_SUMMARY.
-
-            """
-        }
         return text + Self.permissionsHelp + "\n"
     }
 
@@ -80,6 +53,8 @@ struct ImagePluginDriver {
         var extractor = ArgumentExtractor(arguments)
         if extractor.extractFlag(named: "help") > 0 || extractor.extractFlag(named: "h") > 0 {
             print(help())
+            // The image and push options are the tool's own; its help lists them once, for the CLI and the plugins.
+            _ = try PluginProcess.run(try context.tool(named: "stevedore").url, ["package-image", "--help"])
             return
         }
         let productNames = extractor.extractOption(named: "product")

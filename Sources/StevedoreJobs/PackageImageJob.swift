@@ -87,7 +87,7 @@ public struct PackageImageJob: Sendable {
         labels.merge(serviceLabels) { _, new in new }
         request.settings.labels = labels.merging(image.settings.labels) { _, user in user }
         request.creationTime = provenance.sourceDateEpoch ?? image.creationTime
-        let layoutTag = destination?.tags.first ?? publish.tags.first ?? "latest"
+        let layoutTag = destination?.tags.first ?? publish.tags.first?.name ?? ImageTag.latest.name
         request.outputs = package.resolvedOutputs(layoutTag: layoutTag, needsLayout: push)
         if let destination {
             request.push = try ImageReference(parsing: destination.primaryReference)

@@ -89,12 +89,7 @@ public struct PublishDefaults: Sendable {
             }
             tags = CommitTag.tags(commit: revision, isDirty: git?.isDirty ?? false, isDefaultBranch: onDefaultBranch)
         } else {
-            for tag in options.tags {
-                guard ImageTag.isValid(tag) else {
-                    throw PublishError(.invalidArgument, "--tag '\(tag)' is not a valid tag: use 1 to 128 letters, digits, '_', '.', '-', not starting with '.' or '-'.")
-                }
-                if !tags.contains(tag) { tags.append(tag) }
-            }
+            for tag in options.tags where !tags.contains(tag.name) { tags.append(tag.name) }
         }
         return PublishDestination(repository: repository, tags: tags, isDefaultBranch: onDefaultBranch)
     }

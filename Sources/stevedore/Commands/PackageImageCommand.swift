@@ -14,6 +14,10 @@ struct PackageImageCommand: AsyncParsableCommand {
         Defaults: labels org.opencontainers.image.source/.revision/.created and SOURCE_DATE_EPOCH from the commit;
         repository ghcr.io/<owner>/<repo> from GITHUB_REPOSITORY or a GitHub `origin`; tags: the full commit SHA
         (GITHUB_SHA, else git HEAD) plus `latest` on the default branch (`<sha>-dirty` and no `latest` for a dirty tree).
+        After a push, .build/stevedore/pushed-image holds REF:TAG@sha256:…; under GitHub Actions the step outputs image,
+        digest, tags and tag go to $GITHUB_OUTPUT and a table to $GITHUB_STEP_SUMMARY. Credentials: STEVEDORE_REGISTRY_USERNAME
+        and STEVEDORE_REGISTRY_PASSWORD, GITHUB_TOKEN (ghcr.io), docker/podman configuration or ~/.netrc (a plugin cannot
+        read a password from standard input).
         """
     )
 
@@ -81,7 +85,7 @@ struct PackageImageCommand: AsyncParsableCommand {
                 product: product, executable: executable, resourceBundles: resourceBundles, outputs: output
             ),
             image: image,
-            publish: PublishOptions(repository: repository, tags: tag.map(\.name), sourceDateEpoch: layers.sourceDateEpoch, defaultBranch: defaultBranch),
+            publish: PublishOptions(repository: repository, tags: tag, sourceDateEpoch: layers.sourceDateEpoch, defaultBranch: defaultBranch),
             push: push, deploy: deploy, pushedImageFile: pushedImageFile,
             registry: try registry.configuration(explicitFor: repository.flatMap { try? ImageReference(parsing: $0) }?.registry),
             environment: environment
