@@ -200,7 +200,9 @@ let package = Package(
         .testTarget(name: "StevedoreGitHubTests", dependencies: ["StevedoreGitHub", "StevedoreCore", "StevedoreTestSupport"]),
         .testTarget(name: "StevedorePublishTests", dependencies: ["StevedorePublish", "StevedoreGitHub", "StevedoreCore", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreScaffoldTests", dependencies: ["StevedoreScaffold", "StevedoreDeploy", "StevedoreTestSupport"]),
-        .testTarget(name: "StevedoreJobsTests", dependencies: ["StevedoreJobs", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreJobsTests", dependencies: [
+            "StevedoreJobs", "StevedoreBuild", "StevedoreCore", "StevedoreLayout", "StevedorePublish", "StevedoreRegistry", "StevedoreTestSupport",
+        ]),
         .testTarget(name: "StevedoreCLITests", dependencies: ["stevedore", "StevedoreCore", "StevedoreLayout", "StevedoreTestSupport"]),
     ]
 )
