@@ -74,7 +74,7 @@ let package = Package(
             dependencies: ["StevedoreCore", "StevedoreArchive"]
         ),
         // Child processes: one runner with timeouts and concurrent pipe reads.
-        .target(name: "StevedoreProcess"),
+        .target(name: "StevedoreProcess", dependencies: ["StevedoreCore"]),
         // git and GitHub: repository names, ghcr.io, GitHub Actions variables, the commit tag, `dump-package`.
         .target(
             name: "StevedoreGitHub",
@@ -196,7 +196,7 @@ let package = Package(
         .testTarget(name: "StevedoreAuthTests", dependencies: ["StevedoreAuth", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreRegistryTests", dependencies: ["StevedoreRegistry", "StevedoreAuth", "StevedoreLayout", "StevedoreTestSupport", "stevedore"]),
         .testTarget(name: "StevedoreDeployTests", dependencies: ["StevedoreDeploy", "StevedoreScaffold", "StevedoreGitHub", "StevedoreCore", "StevedoreTestSupport"]),
-        .testTarget(name: "StevedoreProcessTests", dependencies: ["StevedoreProcess", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreProcessTests", dependencies: ["StevedoreProcess", "StevedoreCore", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreGitHubTests", dependencies: ["StevedoreGitHub", "StevedoreCore", "StevedoreTestSupport"]),
         .testTarget(name: "StevedorePublishTests", dependencies: ["StevedorePublish", "StevedoreGitHub", "StevedoreCore", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreScaffoldTests", dependencies: ["StevedoreScaffold", "StevedoreDeploy", "StevedoreTestSupport"]),

@@ -28,7 +28,7 @@ final class BenchmarkBlobWriter: BlobWriter {
     init(path: String) throws {
         self.path = path
         descriptorNumber = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptorNumber >= 0 else { throw ArchiveError(.sinkFailure, "cannot create \(path)") }
+        guard descriptorNumber >= 0 else { throw StevedoreError(.sinkFailure, "cannot create \(path)") }
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -36,7 +36,7 @@ final class BenchmarkBlobWriter: BlobWriter {
         var offset = 0
         while offset < bytes.count, let base = bytes.baseAddress {
             let written = systemWrite(descriptorNumber, base + offset, bytes.count - offset)
-            guard written > 0 else { throw ArchiveError(.sinkFailure, "cannot write \(path)") }
+            guard written > 0 else { throw StevedoreError(.sinkFailure, "cannot write \(path)") }
             offset += written
         }
     }

@@ -1,3 +1,4 @@
+import StevedoreCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -14,20 +15,20 @@ extension FileTree {
     /// - Directories become `0755`; regular files `0755` when any execute bit is set on the host, else `0644`;
     ///   everything is owned by root.
     /// - Symbolic links are kept as links. A link whose target is absolute or climbs out of `hostPath` (judged
-    ///   on the path text) throws ``ArchiveError`` `symlinkOutsideSource`, naming it.
+    ///   on the path text) throws ``StevedoreError`` `symlinkOutsideSource`, naming it.
     /// - Regular files with several links to the same inode become one file, at the path that sorts first,
     ///   and tar hard links to it.
-    /// - Sockets, FIFOs and device nodes throw ``ArchiveError`` `unsupportedFileType`.
+    /// - Sockets, FIFOs and device nodes throw ``StevedoreError`` `unsupportedFileType`.
     /// - The directory `imagePath` itself is added as a `0755` directory.
     public mutating func addDirectoryContents(hostPath: String, at imagePath: String) throws {
         let source = hostPath.count > 1 && hostPath.hasSuffix("/") ? String(hostPath.dropLast()) : hostPath
         let prefix = imagePath.split(separator: "/").isEmpty ? "" : try ImagePath.normalize(imagePath)
         var rootStatus = stat()
         guard stat(source, &rootStatus) == 0 else {
-            throw ArchiveError(.unreadableFile, "cannot read the directory '\(hostPath)': \(SystemError.text(errno))")
+            throw StevedoreError(.unreadableFile, "cannot read the directory '\(hostPath)': \(SystemError.text(errno))")
         }
         guard rootStatus.st_mode & S_IFMT == S_IFDIR else {
-            throw ArchiveError(.unreadableFile, "'\(hostPath)' is not a directory; give a directory, or add a single file with addFile")
+            throw StevedoreError(.unreadableFile, "'\(hostPath)' is not a directory; give a directory, or add a single file with addFile")
         }
 
         var found: [HostItem] = []
@@ -39,7 +40,7 @@ extension FileTree {
                 let itemPath = "\(source)/\(relative)"
                 var status = stat()
                 guard lstat(itemPath, &status) == 0 else {
-                    throw ArchiveError(.unreadableFile, "cannot read '\(itemPath)': \(SystemError.text(errno))")
+                    throw StevedoreError(.unreadableFile, "cannot read '\(itemPath)': \(SystemError.text(errno))")
                 }
                 switch status.st_mode & S_IFMT {
                 case S_IFDIR:
@@ -56,7 +57,7 @@ extension FileTree {
                     try Self.checkLinkStaysInside(relative: relative, target: target, hostPath: itemPath, source: hostPath)
                     found.append(HostItem(relativePath: relative, hostPath: itemPath, kind: .symbolicLink(target: target)))
                 default:
-                    throw ArchiveError(.unsupportedFileType, "'\(itemPath)' is a socket, FIFO or device node, which a layer cannot hold; remove it from '\(hostPath)'")
+                    throw StevedoreError(.unsupportedFileType, "'\(itemPath)' is a socket, FIFO or device node, which a layer cannot hold; remove it from '\(hostPath)'")
                 }
             }
         }
@@ -110,7 +111,7 @@ extension FileTree {
     /// The names in a directory, without `.` and `..`, in no particular order.
     private static func listDirectory(_ path: String) throws -> [String] {
         guard let directory = opendir(path) else {
-            throw ArchiveError(.unreadableFile, "cannot list the directory '\(path)': \(SystemError.text(errno))")
+            throw StevedoreError(.unreadableFile, "cannot list the directory '\(path)': \(SystemError.text(errno))")
         }
         defer { closedir(directory) }
         var names: [String] = []
@@ -118,7 +119,7 @@ extension FileTree {
             errno = 0
             guard let item = readdir(directory) else {
                 if errno != 0 {
-                    throw ArchiveError(.unreadableFile, "cannot list the directory '\(path)': \(SystemError.text(errno))")
+                    throw StevedoreError(.unreadableFile, "cannot list the directory '\(path)': \(SystemError.text(errno))")
                 }
                 break
             }
@@ -127,7 +128,7 @@ extension FileTree {
                 return String(validatingCString: base.assumingMemoryBound(to: CChar.self))
             }
             guard let name else {
-                throw ArchiveError(.invalidPath, "a name in '\(path)' is not valid UTF-8; rename it (layers store UTF-8 paths)")
+                throw StevedoreError(.invalidPath, "a name in '\(path)' is not valid UTF-8; rename it (layers store UTF-8 paths)")
             }
             if name == "." || name == ".." { continue }
             names.append(name)
@@ -139,18 +140,18 @@ extension FileTree {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let length = readlink(path, &buffer, buffer.count - 1)
         guard length >= 0 else {
-            throw ArchiveError(.unreadableFile, "cannot read the symbolic link '\(path)': \(SystemError.text(errno))")
+            throw StevedoreError(.unreadableFile, "cannot read the symbolic link '\(path)': \(SystemError.text(errno))")
         }
         let bytes = buffer[0..<length].map { UInt8(bitPattern: $0) }
         guard let target = String(validating: bytes, as: UTF8.self) else {
-            throw ArchiveError(.invalidPath, "the target of the symbolic link '\(path)' is not valid UTF-8")
+            throw StevedoreError(.invalidPath, "the target of the symbolic link '\(path)' is not valid UTF-8")
         }
         return target
     }
 
     /// Throws when `target`, read relative to the link's directory, leaves the source directory.
     private static func checkLinkStaysInside(relative: String, target: String, hostPath: String, source: String) throws {
-        let outside = ArchiveError(
+        let outside = StevedoreError(
             .symlinkOutsideSource,
             "the symbolic link '\(hostPath)' points at '\(target)', outside '\(source)'; make it a relative link to a file inside that directory, or copy the file in"
         )

@@ -1,9 +1,10 @@
+import StevedoreCore
 /// The contents of one layer, independent of where files are on the host.
 ///
 /// Entries are kept by normalised image path. Adding an entry at a path that already has one replaces it
 /// (the later add wins), except that a directory that has entries below it can only be replaced by another
 /// directory, and an entry cannot be added below a path that is not a directory: both throw
-/// ``ArchiveError`` `pathConflict`. Missing parent directories are added as `0755` directories owned by root;
+/// ``StevedoreError`` `pathConflict`. Missing parent directories are added as `0755` directories owned by root;
 /// adding the directory explicitly later replaces that default.
 ///
 /// ``entries`` lists everything sorted by path in UTF-8 byte order, parents before children: the order the
@@ -36,14 +37,14 @@ public struct FileTree: Equatable, Sendable {
 
     /// Adds an entry, creating missing parent directories.
     ///
-    /// - Throws: ``ArchiveError`` `pathConflict` when a parent is not a directory, or when a directory with
+    /// - Throws: ``StevedoreError`` `pathConflict` when a parent is not a directory, or when a directory with
     ///   entries below it would be replaced by something else.
     public mutating func add(_ entry: FileTreeEntry) throws {
         for parent in ImagePath.parents(of: entry.path) {
             let key = Array(parent.utf8)
             if let existing = storage[key] {
                 guard existing.entry.isDirectory else {
-                    throw ArchiveError(.pathConflict, "cannot add '\(entry.path)': '\(parent)' is already in the layer and is not a directory")
+                    throw StevedoreError(.pathConflict, "cannot add '\(entry.path)': '\(parent)' is already in the layer and is not a directory")
                 }
             } else {
                 storage[key] = Stored(entry: try FileTreeEntry(path: parent, kind: .directory, mode: 0o755), isImplicit: true)
@@ -52,7 +53,7 @@ public struct FileTree: Equatable, Sendable {
         }
         let key = Array(entry.path.utf8)
         if !entry.isDirectory, pathsWithChildren.contains(key) {
-            throw ArchiveError(.pathConflict, "cannot add '\(entry.path)' as a file or link: it is already a directory with entries below it")
+            throw StevedoreError(.pathConflict, "cannot add '\(entry.path)' as a file or link: it is already a directory with entries below it")
         }
         storage[key] = Stored(entry: entry, isImplicit: false)
     }
@@ -80,7 +81,7 @@ public struct FileTree: Equatable, Sendable {
     /// Adds a symbolic link; `target` is stored as given.
     public mutating func addSymbolicLink(_ path: String, target: String, owner: FileOwner = .root) throws {
         guard !target.isEmpty, !target.utf8.contains(0) else {
-            throw ArchiveError(.invalidPath, "the symbolic link '\(path)' needs a target without NUL bytes")
+            throw StevedoreError(.invalidPath, "the symbolic link '\(path)' needs a target without NUL bytes")
         }
         try add(FileTreeEntry(path: path, kind: .symbolicLink(target: target), mode: 0o777, owner: owner))
     }
@@ -93,19 +94,19 @@ public struct FileTree: Equatable, Sendable {
 
     /// The entries in write order, after checking that every hard link names a regular file written earlier.
     ///
-    /// - Throws: ``ArchiveError`` `invalidHardLink`.
+    /// - Throws: ``StevedoreError`` `invalidHardLink`.
     func validatedEntries() throws -> [FileTreeEntry] {
         let sorted = entries
         for entry in sorted {
             guard case .hardLink(let target) = entry.kind else { continue }
             guard let linked = storage[Array(target.utf8)]?.entry else {
-                throw ArchiveError(.invalidHardLink, "the hard link '\(entry.path)' points at '\(target)', which is not in the layer; add that file first")
+                throw StevedoreError(.invalidHardLink, "the hard link '\(entry.path)' points at '\(target)', which is not in the layer; add that file first")
             }
             guard case .regularFile = linked.kind else {
-                throw ArchiveError(.invalidHardLink, "the hard link '\(entry.path)' points at '\(target)', which is not a regular file; hard links must name regular files")
+                throw StevedoreError(.invalidHardLink, "the hard link '\(entry.path)' points at '\(target)', which is not a regular file; hard links must name regular files")
             }
             guard ImagePath.precedes(target, entry.path) else {
-                throw ArchiveError(.invalidHardLink, "the hard link '\(entry.path)' points at '\(target)', which sorts after it; swap them so the file comes first in byte order")
+                throw StevedoreError(.invalidHardLink, "the hard link '\(entry.path)' points at '\(target)', which sorts after it; swap them so the file comes first in byte order")
             }
         }
         return sorted

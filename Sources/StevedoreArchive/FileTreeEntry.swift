@@ -1,3 +1,4 @@
+import StevedoreCore
 /// Who owns an entry in a layer: numeric ids and, optionally, names.
 public struct FileOwner: Hashable, Sendable {
     /// The numeric user id.
@@ -53,12 +54,12 @@ public struct FileTreeEntry: Hashable, Sendable {
 
     /// Creates an entry, normalising `path` (a leading `/`, `./`, repeated or trailing `/` are dropped).
     ///
-    /// - Throws: ``ArchiveError`` `invalidPath` when the path is empty, has a `..` component or a NUL byte,
+    /// - Throws: ``StevedoreError`` `invalidPath` when the path is empty, has a `..` component or a NUL byte,
     ///   or `mode` has bits outside `0o7777`.
     public init(path: String, kind: Kind, mode: UInt32, owner: FileOwner = .root) throws {
         self.path = try ImagePath.normalize(path)
         guard mode & ~UInt32(0o7777) == 0 else {
-            throw ArchiveError(.invalidPath, "mode \(String(mode, radix: 8)) of '\(path)' has bits beyond 07777; give permission bits only (e.g. 0o755)")
+            throw StevedoreError(.invalidPath, "mode \(String(mode, radix: 8)) of '\(path)' has bits beyond 07777; give permission bits only (e.g. 0o755)")
         }
         if case .hardLink(let target) = kind {
             self.kind = .hardLink(to: try ImagePath.normalize(target))
@@ -81,18 +82,18 @@ enum ImagePath {
     /// Returns `path` relative, without `.` components, repeated or trailing slashes.
     static func normalize(_ path: String) throws -> String {
         guard !path.utf8.contains(0) else {
-            throw ArchiveError(.invalidPath, "the image path '\(path.replacingNUL)' contains a NUL byte")
+            throw StevedoreError(.invalidPath, "the image path '\(path.replacingNUL)' contains a NUL byte")
         }
         var components: [Substring] = []
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
             if component == "." { continue }
             if component == ".." {
-                throw ArchiveError(.invalidPath, "the image path '\(path)' contains a '..' component; give the path from the image root, e.g. 'usr/lib/app'")
+                throw StevedoreError(.invalidPath, "the image path '\(path)' contains a '..' component; give the path from the image root, e.g. 'usr/lib/app'")
             }
             components.append(component)
         }
         guard !components.isEmpty else {
-            throw ArchiveError(.invalidPath, "the image path '\(path)' names the image root; give a file or directory below it, e.g. 'app'")
+            throw StevedoreError(.invalidPath, "the image path '\(path)' names the image root; give a file or directory below it, e.g. 'app'")
         }
         return components.joined(separator: "/")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import StevedoreCore
 
 /// How ``LayerWriter`` builds a layer. None of these change the bytes written except `compressionLevel`,
 /// `modificationTime` and `blockSize`: the thread count never does.
@@ -32,12 +33,12 @@ public struct LayerOptions: Hashable, Sendable {
 
     /// Options whose `modificationTime` comes from the `SOURCE_DATE_EPOCH` environment variable, 0 when unset.
     ///
-    /// - Throws: ``ArchiveError`` `invalidOptions` when the variable is set but is not a whole number of seconds.
+    /// - Throws: ``StevedoreError`` `invalidOptions` when the variable is set but is not a whole number of seconds.
     public static func fromEnvironment(_ environment: [String: String]) throws -> LayerOptions {
         var options = LayerOptions()
         if let value = environment["SOURCE_DATE_EPOCH"], !value.isEmpty {
             guard let seconds = Int64(value), seconds >= 0 else {
-                throw ArchiveError(.invalidOptions, "SOURCE_DATE_EPOCH='\(value)' is not a whole number of seconds since 1970; set it to e.g. $(git log -1 --format=%ct)")
+                throw StevedoreError(.invalidOptions, "SOURCE_DATE_EPOCH='\(value)' is not a whole number of seconds since 1970; set it to e.g. $(git log -1 --format=%ct)")
             }
             options.modificationTime = seconds
         }
@@ -46,16 +47,16 @@ public struct LayerOptions: Hashable, Sendable {
 
     func validate() throws {
         guard (1...9).contains(compressionLevel) else {
-            throw ArchiveError(.invalidOptions, "compression level \(compressionLevel) is out of range; use 1 (fastest) to 9 (smallest)")
+            throw StevedoreError(.invalidOptions, "compression level \(compressionLevel) is out of range; use 1 (fastest) to 9 (smallest)")
         }
         guard (1...256).contains(threads) else {
-            throw ArchiveError(.invalidOptions, "\(threads) compression threads is out of range; use 1 to 256")
+            throw StevedoreError(.invalidOptions, "\(threads) compression threads is out of range; use 1 to 256")
         }
         guard (64 << 10 ... 64 << 20).contains(blockSize) else {
-            throw ArchiveError(.invalidOptions, "block size \(blockSize) is out of range; use 64 KiB to 64 MiB")
+            throw StevedoreError(.invalidOptions, "block size \(blockSize) is out of range; use 64 KiB to 64 MiB")
         }
         guard modificationTime >= 0, modificationTime < 8_589_934_592 else {
-            throw ArchiveError(.invalidOptions, "modification time \(modificationTime) is out of range; use seconds since 1970, below 2^33")
+            throw StevedoreError(.invalidOptions, "modification time \(modificationTime) is out of range; use seconds since 1970, below 2^33")
         }
     }
 }

@@ -8,7 +8,7 @@ public struct LayerReader: Sendable {
     /// Streams the blob named by `descriptor` and reports its diffID, entries and problems, including a
     /// ``LayerProblem/Kind/digestMismatch`` when the bytes do not match the descriptor's digest or size.
     ///
-    /// - Throws: ``ArchiveError`` `unsupportedMediaType` for layers that are neither gzip nor uncompressed
+    /// - Throws: ``StevedoreError`` `unsupportedMediaType` for layers that are neither gzip nor uncompressed
     ///   tar, or the source's error when the blob cannot be read.
     public func read(_ descriptor: Descriptor, from source: any BlobSource) async throws -> LayerReport {
         let scanner = try LayerScanner(mediaType: descriptor.mediaType)

@@ -54,14 +54,14 @@ public final class LayerScanner {
 
     /// A scanner for a layer of media type `mediaType` (OCI or Docker, gzip or uncompressed).
     ///
-    /// - Throws: ``ArchiveError`` `unsupportedMediaType` for other types, e.g. zstd layers.
+    /// - Throws: ``StevedoreError`` `unsupportedMediaType` for other types, e.g. zstd layers.
     public convenience init(mediaType: MediaType) throws {
         if mediaType.isGzipLayer {
             self.init(compression: .gzip)
         } else if mediaType.isUncompressedLayer {
             self.init(compression: .none)
         } else {
-            throw ArchiveError(.unsupportedMediaType, "layers of type \(mediaType) cannot be read; gzip and uncompressed tar layers can")
+            throw StevedoreError(.unsupportedMediaType, "layers of type \(mediaType) cannot be read; gzip and uncompressed tar layers can")
         }
     }
 
@@ -76,11 +76,11 @@ public final class LayerScanner {
 
     /// Takes the next chunk of the blob.
     ///
-    /// - Throws: ``ArchiveError`` `compressionFailure` when zlib cannot start or runs out of memory, or
+    /// - Throws: ``StevedoreError`` `compressionFailure` when zlib cannot start or runs out of memory, or
     ///   `invalidOptions` when called after ``finish()``. Problems in the data are reported, not thrown.
     public func consume(_ chunk: UnsafeRawBufferPointer) throws {
         guard !isFinished else {
-            throw ArchiveError(.invalidOptions, "LayerScanner.consume was called after finish; make a new scanner for each blob")
+            throw StevedoreError(.invalidOptions, "LayerScanner.consume was called after finish; make a new scanner for each blob")
         }
         blobHasher.update(chunk)
         switch mode {
@@ -99,7 +99,7 @@ public final class LayerScanner {
     /// Ends the blob and returns what was found.
     public func finish() throws -> LayerReport {
         guard !isFinished else {
-            throw ArchiveError(.invalidOptions, "LayerScanner.finish was called twice; make a new scanner for each blob")
+            throw StevedoreError(.invalidOptions, "LayerScanner.finish was called twice; make a new scanner for each blob")
         }
         if case .sniffing = mode { try decideFormat() }
         isFinished = true
@@ -162,7 +162,7 @@ public final class LayerScanner {
         guard status == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()
-            throw ArchiveError(.compressionFailure, "zlib could not start a decompressor (inflateInit2 returned \(status))")
+            throw StevedoreError(.compressionFailure, "zlib could not start a decompressor (inflateInit2 returned \(status))")
         }
         self.stream = stream
         mode = .inflating
@@ -181,7 +181,7 @@ public final class LayerScanner {
             if memberEnded {
                 // Another gzip member follows.
                 guard inflateReset(stream) == Z_OK else {
-                    throw ArchiveError(.compressionFailure, "zlib could not reset the decompressor")
+                    throw StevedoreError(.compressionFailure, "zlib could not reset the decompressor")
                 }
                 memberEnded = false
                 startsNewMember = true
@@ -199,7 +199,7 @@ public final class LayerScanner {
             case Z_BUF_ERROR:
                 return
             case Z_MEM_ERROR:
-                throw ArchiveError(.compressionFailure, "zlib ran out of memory while decompressing the layer")
+                throw StevedoreError(.compressionFailure, "zlib ran out of memory while decompressing the layer")
             default:
                 let reason = stream.pointee.msg.map { String(cString: $0) } ?? "status \(status)"
                 let offset = blobHasher.count - Int64(stream.pointee.avail_in)
@@ -213,7 +213,7 @@ public final class LayerScanner {
             }
         }
         guard stream.pointee.avail_in > 0 else { return }
-        throw ArchiveError(.compressionFailure, "zlib made no progress decompressing the layer")
+        throw StevedoreError(.compressionFailure, "zlib made no progress decompressing the layer")
     }
 
     private func deliver(_ bytes: UnsafeRawBufferPointer) {

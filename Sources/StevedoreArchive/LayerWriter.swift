@@ -22,7 +22,7 @@ public struct LayerWriter: Sendable {
     /// The blocking tar and zlib work runs on threads of its own, not on Swift's cooperative pool. On any
     /// error, or when the task is cancelled, the blob is aborted and nothing is committed.
     ///
-    /// - Throws: ``ArchiveError`` (unreadable file, a file changing size while read, a libarchive or zlib
+    /// - Throws: ``StevedoreError`` (unreadable file, a file changing size while read, a libarchive or zlib
     ///   failure, a bad hard link, options out of range), or the sink's own error.
     public func write(_ tree: FileTree, to sink: any BlobSink) async throws -> WrittenLayer {
         try options.validate()
@@ -81,7 +81,7 @@ public struct LayerWriter: Sendable {
         }
     }
 
-    private static var cancelled: ArchiveError {
-        ArchiveError(.cancelled, "writing the layer was cancelled")
+    private static var cancelled: StevedoreError {
+        StevedoreError(.cancelled, "writing the layer was cancelled")
     }
 }

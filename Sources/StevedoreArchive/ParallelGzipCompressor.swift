@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import StevedoreCore
 
 /// gzip compression spread over threads the way pigz does it, with output that does not depend on the
 /// number of threads.
@@ -123,7 +124,7 @@ final class ParallelGzipCompressor: @unchecked Sendable {
     /// Stops the workers without writing anything more. Safe to call after ``finish()`` or a failure.
     func abandon() {
         condition.lock()
-        if failure == nil { failure = ArchiveError(.cancelled, "the layer was abandoned before it was complete") }
+        if failure == nil { failure = StevedoreError(.cancelled, "the layer was abandoned before it was complete") }
         isStopping = true
         condition.broadcast()
         while liveWorkers > 0 { condition.wait() }
@@ -169,7 +170,7 @@ final class ParallelGzipCompressor: @unchecked Sendable {
         }
         condition.lock()
         if initStatus != Z_OK, failure == nil {
-            failure = ArchiveError(.compressionFailure, "zlib could not start a compressor (deflateInit2 returned \(initStatus))")
+            failure = StevedoreError(.compressionFailure, "zlib could not start a compressor (deflateInit2 returned \(initStatus))")
             isStopping = true
             condition.broadcast()
         }
@@ -226,20 +227,20 @@ final class ParallelGzipCompressor: @unchecked Sendable {
         do {
             try output(bytes)
         } catch {
-            throw ArchiveError(.sinkFailure, "writing the layer blob failed: \(error)", cause: error)
+            throw StevedoreError(.sinkFailure, "writing the layer blob failed: \(error)", cause: error)
         }
     }
 
     private func compress(_ job: Job, stream: UnsafeMutablePointer<z_stream>) throws -> CompressedBlock {
         guard deflateReset(stream) == Z_OK else {
-            throw ArchiveError(.compressionFailure, "zlib could not reset the compressor")
+            throw StevedoreError(.compressionFailure, "zlib could not reset the compressor")
         }
         if !job.dictionary.isEmpty {
             let status = job.dictionary.withUnsafeBytes { dictionary in
                 deflateSetDictionary(stream, dictionary.bindMemory(to: Bytef.self).baseAddress, uInt(dictionary.count))
             }
             guard status == Z_OK else {
-                throw ArchiveError(.compressionFailure, "zlib could not set the dictionary (deflateSetDictionary returned \(status))")
+                throw StevedoreError(.compressionFailure, "zlib could not set the dictionary (deflateSetDictionary returned \(status))")
             }
         }
         let flush = job.isLast ? Z_FINISH : Z_SYNC_FLUSH
@@ -263,7 +264,7 @@ final class ParallelGzipCompressor: @unchecked Sendable {
             }
             guard status == Z_OK || status == Z_BUF_ERROR else {
                 bytes.deallocate()
-                throw ArchiveError(.compressionFailure, "zlib failed to compress a block (deflate returned \(status))")
+                throw StevedoreError(.compressionFailure, "zlib failed to compress a block (deflate returned \(status))")
             }
             let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity * 2, alignment: 64)
             if let source = bytes.baseAddress, let target = larger.baseAddress {
@@ -274,6 +275,6 @@ final class ParallelGzipCompressor: @unchecked Sendable {
             capacity *= 2
         }
         bytes.deallocate()
-        throw ArchiveError(.compressionFailure, "zlib did not finish a block of \(job.count) bytes")
+        throw StevedoreError(.compressionFailure, "zlib did not finish a block of \(job.count) bytes")
     }
 }

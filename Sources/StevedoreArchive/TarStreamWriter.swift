@@ -6,6 +6,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import StevedoreCore
 
 /// Writes ``FileTreeEntry`` values as a POSIX pax (restricted) tar stream with libarchive, handing the bytes to
 /// a consumer as they are produced.
@@ -41,11 +42,11 @@ final class TarStreamWriter {
 
     init(modificationTime: Int64, consumer: @escaping Consumer) throws {
         guard let archive = archive_write_new() else {
-            throw ArchiveError(.archiveFailure, "libarchive could not allocate a tar writer")
+            throw StevedoreError(.archiveFailure, "libarchive could not allocate a tar writer")
         }
         guard let entry = archive_entry_new() else {
             archive_write_free(archive)
-            throw ArchiveError(.archiveFailure, "libarchive could not allocate a tar entry")
+            throw StevedoreError(.archiveFailure, "libarchive could not allocate a tar entry")
         }
         self.archive = archive
         self.entry = entry
@@ -92,7 +93,7 @@ final class TarStreamWriter {
             default: break
             }
             if names.contains(where: { $0.utf8.contains { $0 >= 0x80 } }) {
-                throw ArchiveError(.archiveFailure, "'\(item.path)' has non-ASCII characters but this system has no UTF-8 locale (C.UTF-8) for libarchive to write them; install one or rename the file")
+                throw StevedoreError(.archiveFailure, "'\(item.path)' has non-ASCII characters but this system has no UTF-8 locale (C.UTF-8) for libarchive to write them; install one or rename the file")
             }
         }
         archive_entry_clear(entry)
@@ -142,15 +143,15 @@ final class TarStreamWriter {
             descriptor = open(hostPath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         } while descriptor < 0 && errno == EINTR
         guard descriptor >= 0 else {
-            throw ArchiveError(.unreadableFile, "cannot read '\(hostPath)' (for '\(item.path)'): \(SystemError.text(errno))")
+            throw StevedoreError(.unreadableFile, "cannot read '\(hostPath)' (for '\(item.path)'): \(SystemError.text(errno))")
         }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
-            throw ArchiveError(.unreadableFile, "cannot read '\(hostPath)' (for '\(item.path)'): \(SystemError.text(errno))")
+            throw StevedoreError(.unreadableFile, "cannot read '\(hostPath)' (for '\(item.path)'): \(SystemError.text(errno))")
         }
         guard status.st_mode & S_IFMT == S_IFREG else {
-            throw ArchiveError(.unsupportedFileType, "'\(hostPath)' (for '\(item.path)') is no longer a regular file")
+            throw StevedoreError(.unsupportedFileType, "'\(hostPath)' (for '\(item.path)') is no longer a regular file")
         }
         let size = Int64(status.st_size)
         archive_entry_set_filetype(entry, Self.fileTypeRegular)
@@ -162,10 +163,10 @@ final class TarStreamWriter {
             let count = read(descriptor, buffer, Int(min(Int64(Self.readBufferSize), remaining)))
             if count < 0 {
                 if errno == EINTR { continue }
-                throw ArchiveError(.unreadableFile, "cannot read '\(hostPath)' (for '\(item.path)'): \(SystemError.text(errno))")
+                throw StevedoreError(.unreadableFile, "cannot read '\(hostPath)' (for '\(item.path)'): \(SystemError.text(errno))")
             }
             if count == 0 {
-                throw ArchiveError(.fileChangedWhileReading, "'\(hostPath)' shrank from \(size) to \(size - remaining) bytes while it was being archived; build again when nothing is writing to it")
+                throw StevedoreError(.fileChangedWhileReading, "'\(hostPath)' shrank from \(size) to \(size - remaining) bytes while it was being archived; build again when nothing is writing to it")
             }
             try writeData(UnsafeRawBufferPointer(start: buffer, count: count), of: item)
             remaining -= Int64(count)
@@ -173,7 +174,7 @@ final class TarStreamWriter {
         var extra: Int
         repeat { extra = read(descriptor, buffer, 1) } while extra < 0 && errno == EINTR
         if extra > 0 {
-            throw ArchiveError(.fileChangedWhileReading, "'\(hostPath)' grew beyond \(size) bytes while it was being archived; build again when nothing is writing to it")
+            throw StevedoreError(.fileChangedWhileReading, "'\(hostPath)' grew beyond \(size) bytes while it was being archived; build again when nothing is writing to it")
         }
     }
 
@@ -181,7 +182,7 @@ final class TarStreamWriter {
         let status = archive_write_header(archive, entry)
         if let failure = context.failure { throw failure }
         guard status == ARCHIVE_OK else {
-            throw ArchiveError(.archiveFailure, "libarchive could not write the header of '\(item.path)': \(errorText)")
+            throw StevedoreError(.archiveFailure, "libarchive could not write the header of '\(item.path)': \(errorText)")
         }
     }
 
@@ -191,7 +192,7 @@ final class TarStreamWriter {
             let written = archive_write_data(archive, base + offset, bytes.count - offset)
             if let failure = context.failure { throw failure }
             guard written > 0 else {
-                throw ArchiveError(.archiveFailure, "libarchive could not write the bytes of '\(item.path)': \(errorText)")
+                throw StevedoreError(.archiveFailure, "libarchive could not write the bytes of '\(item.path)': \(errorText)")
             }
             offset += written
         }
@@ -199,7 +200,7 @@ final class TarStreamWriter {
 
     private func check(_ status: Int32, _ action: String) throws {
         guard status == ARCHIVE_OK else {
-            throw ArchiveError(.archiveFailure, "libarchive could not \(action): \(errorText)")
+            throw StevedoreError(.archiveFailure, "libarchive could not \(action): \(errorText)")
         }
     }
 

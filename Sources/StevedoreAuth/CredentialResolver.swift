@@ -1,6 +1,7 @@
 import Foundation
 import StevedoreGitHub
 import StevedoreProcess
+import StevedoreCore
 
 /// Finds the credential for a registry. The first source that has one wins:
 ///
@@ -43,7 +44,7 @@ public struct CredentialResolver: Sendable {
 
     /// The credential for `registry` (host[:port], e.g. `ghcr.io`), or `nil` for anonymous access.
     ///
-    /// - Throws: ``CredentialError`` when a configured source is broken (an unparsable file, a failing helper).
+    /// - Throws: ``StevedoreError`` when a configured source is broken (an unparsable file, a failing helper).
     public func credential(for registry: String) throws -> Credential? {
         if let explicit, explicit.registry == nil || explicit.registry == registry {
             return explicit.credential
@@ -116,7 +117,7 @@ public struct CredentialResolver: Sendable {
         let path = environment["NETRC"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(homeDirectory)/.netrc"
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw CredentialError(.unreadableCredentialFile, "cannot read \(path); fix its permissions or remove it")
+            throw StevedoreError(.unreadableCredentialFile, "cannot read \(path); fix its permissions or remove it")
         }
         return NetrcFile(text: text).credential(forHost: Self.host(of: registry), origin: path)
     }
@@ -127,26 +128,26 @@ public struct CredentialResolver: Sendable {
     func helperCredential(helper: String, registry: String, serverURL: String, missingIsError: Bool = true) throws -> Credential? {
         let program = "docker-credential-\(helper)"
         guard let executable = Self.findExecutable(program, path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
-            throw CredentialError(.helperFailed, "\(dockerConfigPath) names the credential helper '\(helper)' for \(registry), but \(program) is not on PATH; install it or remove the entry")
+            throw StevedoreError(.helperFailed, "\(dockerConfigPath) names the credential helper '\(helper)' for \(registry), but \(program) is not on PATH; install it or remove the entry")
         }
         let output: ChildProcessOutput
         do {
             output = try ChildProcess(executable, ["get"], environment: environment, timeout: helperTimeout)
                 .runAndWait(input: .bytes(Array(serverURL.utf8)), outputLimit: 1 << 20)
-        } catch let error as ChildProcessError where error.code == .timedOut {
-            throw CredentialError(.helperFailed, "\(program) get did not answer for \(serverURL) within \(Self.seconds(helperTimeout)) and was stopped; run `\(program) get` by hand to see what it waits for")
-        } catch let error as ChildProcessError {
-            throw CredentialError(.helperFailed, "cannot run \(program): \(error.message)")
+        } catch let error as StevedoreError where error.code == .programTimedOut {
+            throw StevedoreError(.helperFailed, "\(program) get did not answer for \(serverURL) within \(Self.seconds(helperTimeout)) and was stopped; run `\(program) get` by hand to see what it waits for")
+        } catch let error as StevedoreError {
+            throw StevedoreError(.helperFailed, "cannot run \(program): \(error.message)")
         }
         let data = Data(output.standardOutput)
         guard output.status.isSuccess else {
             // Helpers print "credentials not found in native keychain" and exit 1 for unknown servers.
             if !missingIsError || String(decoding: data, as: UTF8.self).lowercased().contains("not found") { return nil }
-            throw CredentialError(.helperFailed, "\(program) get failed for \(serverURL) (\(output.status)); run `\(program) get` by hand to see why")
+            throw StevedoreError(.helperFailed, "\(program) get failed for \(serverURL) (\(output.status)); run `\(program) get` by hand to see why")
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let user = object["Username"] as? String, let secret = object["Secret"] as? String else {
-            throw CredentialError(.helperFailed, "\(program) get answered something that is not {\"Username\":…,\"Secret\":…} for \(serverURL)")
+            throw StevedoreError(.helperFailed, "\(program) get answered something that is not {\"Username\":…,\"Secret\":…} for \(serverURL)")
         }
         guard !secret.isEmpty else { return nil }
         return Credential(username: user.isEmpty ? "<token>" : user, secret: secret, origin: program)
@@ -167,7 +168,7 @@ public struct CredentialResolver: Sendable {
             if let encoded = entry["auth"] as? String, !encoded.isEmpty {
                 guard let decoded = Data(base64Encoded: encoded).map({ String(decoding: $0, as: UTF8.self) }),
                       let colon = decoded.firstIndex(of: ":") else {
-                    throw CredentialError(.unreadableCredentialFile, "the 'auth' of \(key) in \(origin) is not base64 of user:password; log in again")
+                    throw StevedoreError(.unreadableCredentialFile, "the 'auth' of \(key) in \(origin) is not base64 of user:password; log in again")
                 }
                 return Credential(username: String(decoded[..<colon]), secret: String(decoded[decoded.index(after: colon)...]), origin: origin)
             }
@@ -181,11 +182,11 @@ public struct CredentialResolver: Sendable {
     static func readJSONObject(at path: String) throws -> [String: Any]? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CredentialError(.unreadableCredentialFile, "cannot read \(path); fix its permissions or remove it")
+            throw StevedoreError(.unreadableCredentialFile, "cannot read \(path); fix its permissions or remove it")
         }
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }) { return nil }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw CredentialError(.unreadableCredentialFile, "\(path) is not a JSON object; fix or remove it")
+            throw StevedoreError(.unreadableCredentialFile, "\(path) is not a JSON object; fix or remove it")
         }
         return object
     }

@@ -1,4 +1,5 @@
 import Foundation
+import StevedoreCore
 
 /// Docker's `config.json`, written the way `docker login` writes it.
 public struct DockerConfigFile: Sendable {
@@ -18,10 +19,10 @@ public struct DockerConfigFile: Sendable {
     /// Stores `credential` for `registry` in `auths`, keeping every other entry and key, and leaves the
     /// file readable by its owner only (mode 0600). The write is atomic.
     ///
-    /// - Throws: ``CredentialError`` when the file cannot be parsed or written, or the credential is unusable.
+    /// - Throws: ``StevedoreError`` when the file cannot be parsed or written, or the credential is unusable.
     public func store(_ credential: Credential, for registry: String) throws {
         guard !credential.username.isEmpty, !credential.username.contains(":"), !credential.secret.isEmpty else {
-            throw CredentialError(.invalidCredential, "the user name must be non-empty without ':' and the password non-empty")
+            throw StevedoreError(.invalidCredential, "the user name must be non-empty without ':' and the password non-empty")
         }
         var config = try CredentialResolver.readJSONObject(at: path) ?? [:]
         var auths = config["auths"] as? [String: Any] ?? [:]
@@ -32,28 +33,28 @@ public struct DockerConfigFile: Sendable {
         do {
             data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
         } catch {
-            throw CredentialError(.unwritableFile, "cannot encode \(path): \(error.localizedDescription)")
+            throw StevedoreError(.unwritableFile, "cannot encode \(path): \(error.localizedDescription)")
         }
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = "\(directory)/.config.json.\(UUID().uuidString)"
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                throw CredentialError(.unwritableFile, "cannot create a file in \(directory); check its permissions")
+                throw StevedoreError(.unwritableFile, "cannot create a file in \(directory); check its permissions")
             }
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
             try handle.write(contentsOf: data)
             try handle.synchronize()
             try handle.close()
             guard rename(temporary, path) == 0 else {
-                throw CredentialError(.unwritableFile, "cannot replace \(path): \(String(cString: strerror(errno)))")
+                throw StevedoreError(.unwritableFile, "cannot replace \(path): \(String(cString: strerror(errno)))")
             }
-        } catch let error as CredentialError {
+        } catch let error as StevedoreError {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
-            throw CredentialError(.unwritableFile, "cannot write \(path): \(error.localizedDescription)")
+            throw StevedoreError(.unwritableFile, "cannot write \(path): \(error.localizedDescription)")
         }
     }
 }

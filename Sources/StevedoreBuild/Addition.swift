@@ -1,5 +1,6 @@
 import Foundation
 import StevedoreArchive
+import StevedoreCore
 
 /// A host file or directory to copy into the image: `--add SRC:DEST`.
 ///
@@ -16,14 +17,14 @@ public struct Addition: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `SRC:DEST` with an absolute `DEST`.
     ///
-    /// - Throws: ``BuildError`` `invalidAddition`.
+    /// - Throws: ``StevedoreError`` `invalidAddition`.
     public init(parsing string: String) throws {
         guard let colon = string.lastIndex(of: ":"), colon != string.startIndex else {
-            throw BuildError(.invalidAddition, "--add '\(string)' must be SRC:DEST, e.g. Public:/srv/public")
+            throw StevedoreError(.invalidAddition, "--add '\(string)' must be SRC:DEST, e.g. Public:/srv/public")
         }
         let destination = String(string[string.index(after: colon)...])
         guard destination.hasPrefix("/") else {
-            throw BuildError(.invalidAddition, "--add '\(string)': DEST '\(destination)' must be an absolute path in the image")
+            throw StevedoreError(.invalidAddition, "--add '\(string)': DEST '\(destination)' must be an absolute path in the image")
         }
         self.init(source: String(string[..<colon]), destination: destination)
     }
@@ -32,12 +33,12 @@ public struct Addition: Hashable, Sendable, CustomStringConvertible {
 
     /// Adds the source to `tree`.
     ///
-    /// - Throws: ``BuildError`` `missingInput` when the source does not exist, or the archive's errors
+    /// - Throws: ``StevedoreError`` `missingInput` when the source does not exist, or the archive's errors
     ///   (unreadable files, escaping links).
     public func add(to tree: inout FileTree) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
-            throw BuildError(.missingInput, "--add \(self): '\(source)' does not exist")
+            throw StevedoreError(.missingInput, "--add \(self): '\(source)' does not exist")
         }
         if isDirectory.boolValue {
             try tree.addDirectoryContents(hostPath: source, at: destination)
@@ -45,7 +46,7 @@ public struct Addition: Hashable, Sendable, CustomStringConvertible {
             var target = destination
             if target.hasSuffix("/") { target += (source as NSString).lastPathComponent }
             guard FileManager.default.isReadableFile(atPath: source) else {
-                throw BuildError(.missingInput, "--add \(self): '\(source)' is not readable")
+                throw StevedoreError(.missingInput, "--add \(self): '\(source)' is not readable")
             }
             let executable = FileManager.default.isExecutableFile(atPath: source)
             try tree.addFile(target, hostPath: source, mode: executable ? 0o755 : 0o644)

@@ -39,23 +39,23 @@ public struct ExecutableImagePlanner: Sendable {
 
     /// Reads the executable, finds its libraries and returns the recipe's layers and platform.
     ///
-    /// - Throws: ``BuildError`` `missingInput` or `platformMismatch`, ``StevedoreELF/ELFError`` for a non-ELF file
-    ///   or a missing library, ``StevedoreArchive/ArchiveError`` for unreadable files.
+    /// - Throws: ``StevedoreError`` `missingInput` or `platformMismatch`, ``StevedoreELF/StevedoreError`` for a non-ELF file
+    ///   or a missing library, ``StevedoreArchive/StevedoreError`` for unreadable files.
     public func plan(settings: ImageSettings, creationTime: Int64) throws -> ImageRecipe {
         guard FileManager.default.fileExists(atPath: executablePath) else {
-            throw BuildError(.missingInput, "--executable '\(executablePath)' does not exist")
+            throw StevedoreError(.missingInput, "--executable '\(executablePath)' does not exist")
         }
         guard FileManager.default.isReadableFile(atPath: executablePath) else {
-            throw BuildError(.missingInput, "--executable '\(executablePath)' is not readable")
+            throw StevedoreError(.missingInput, "--executable '\(executablePath)' is not readable")
         }
         let elf = try ELFFile(path: executablePath)
         guard let elfPlatform = elf.platform else {
-            throw BuildError(.platformMismatch, "--executable '\(executablePath)' is an ELF file for \(elf.machine), which has no OCI platform name")
+            throw StevedoreError(.platformMismatch, "--executable '\(executablePath)' is an ELF file for \(elf.machine), which has no OCI platform name")
         }
         var platform = Platform(os: elfPlatform.os, architecture: elfPlatform.architecture, variant: elfPlatform.variant)
         if let requestedPlatform {
             guard requestedPlatform.matches(platform) else {
-                throw BuildError(.platformMismatch, "--platform \(requestedPlatform) does not match the executable '\(executablePath)', which is built for \(platform); build it for \(requestedPlatform) or drop --platform")
+                throw StevedoreError(.platformMismatch, "--platform \(requestedPlatform) does not match the executable '\(executablePath)', which is built for \(platform); build it for \(requestedPlatform) or drop --platform")
             }
             platform = requestedPlatform.normalized
         }

@@ -21,24 +21,24 @@ public struct ImageSettings: Hashable, Sendable {
 
     /// Checks the values that the flags' parsers could not: absolute paths, signal names.
     ///
-    /// - Throws: ``BuildError`` naming the flag.
+    /// - Throws: ``StevedoreError`` naming the flag.
     public func validate() throws {
         if let workingDirectory, !workingDirectory.hasPrefix("/") {
-            throw BuildError(.invalidSetting, "--workdir '\(workingDirectory)' must be an absolute path, e.g. /app")
+            throw StevedoreError(.invalidSetting, "--workdir '\(workingDirectory)' must be an absolute path, e.g. /app")
         }
         for volume in volumes where !volume.hasPrefix("/") {
-            throw BuildError(.invalidSetting, "--volume '\(volume)' must be an absolute path")
+            throw StevedoreError(.invalidSetting, "--volume '\(volume)' must be an absolute path")
         }
         if let stopSignal {
             let name = stopSignal.uppercased()
             let valid = (name.hasPrefix("SIG") && name.count > 3 && name.dropFirst(3).allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" })
                 || (Int(name).map { (1...64).contains($0) } ?? false)
             guard valid else {
-                throw BuildError(.invalidSetting, "--stop-signal '\(stopSignal)' must be a signal name like SIGTERM or a number from 1 to 64")
+                throw StevedoreError(.invalidSetting, "--stop-signal '\(stopSignal)' must be a signal name like SIGTERM or a number from 1 to 64")
             }
         }
         if let user, user.isEmpty || user.contains(where: { $0 == " " }) {
-            throw BuildError(.invalidSetting, "--user '\(user)' must be NAME, UID, NAME:GROUP or UID:GID without spaces")
+            throw StevedoreError(.invalidSetting, "--user '\(user)' must be NAME, UID, NAME:GROUP or UID:GID without spaces")
         }
     }
 }
@@ -55,14 +55,14 @@ public struct EnvironmentVariable: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `NAME=VALUE` (the value may be empty and may contain `=`).
     ///
-    /// - Throws: ``BuildError`` `invalidEnvironment` when there is no `=` or the name is empty or has spaces.
+    /// - Throws: ``StevedoreError`` `invalidEnvironment` when there is no `=` or the name is empty or has spaces.
     public init(parsing string: String) throws {
         guard let equals = string.firstIndex(of: "=") else {
-            throw BuildError(.invalidEnvironment, "--env '\(string)' must be NAME=VALUE (use NAME= for an empty value)")
+            throw StevedoreError(.invalidEnvironment, "--env '\(string)' must be NAME=VALUE (use NAME= for an empty value)")
         }
         let name = String(string[..<equals])
         guard !name.isEmpty, !name.contains(where: { $0.isWhitespace }) else {
-            throw BuildError(.invalidEnvironment, "--env '\(string)': the name before '=' must be non-empty and without spaces")
+            throw StevedoreError(.invalidEnvironment, "--env '\(string)': the name before '=' must be non-empty and without spaces")
         }
         self.init(name: name, value: String(string[string.index(after: equals)...]))
     }
@@ -77,15 +77,15 @@ public struct ExposedPort: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `PORT[/tcp|/udp|/sctp]`.
     ///
-    /// - Throws: ``BuildError`` `invalidPort`.
+    /// - Throws: ``StevedoreError`` `invalidPort`.
     public init(parsing string: String) throws {
         let parts = string.split(separator: "/", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), let port = Int(parts[0]), (1...65535).contains(port) else {
-            throw BuildError(.invalidPort, "--expose '\(string)' must be PORT[/tcp|udp] with PORT from 1 to 65535, e.g. 8080 or 53/udp")
+            throw StevedoreError(.invalidPort, "--expose '\(string)' must be PORT[/tcp|udp] with PORT from 1 to 65535, e.g. 8080 or 53/udp")
         }
         let transport = parts.count == 2 ? parts[1].lowercased() : "tcp"
         guard ["tcp", "udp", "sctp"].contains(transport) else {
-            throw BuildError(.invalidPort, "--expose '\(string)': the protocol must be tcp, udp or sctp")
+            throw StevedoreError(.invalidPort, "--expose '\(string)': the protocol must be tcp, udp or sctp")
         }
         self.port = port
         self.transport = transport
@@ -101,10 +101,10 @@ public struct KeyValue: Hashable, Sendable {
 
     /// Parses `KEY=VALUE`, naming `flag` in the error.
     ///
-    /// - Throws: ``BuildError`` with `code` when there is no `=` or the key is empty.
-    public init(parsing string: String, flag: String, code: BuildError.Code) throws {
+    /// - Throws: ``StevedoreError`` with `code` when there is no `=` or the key is empty.
+    public init(parsing string: String, flag: String, code: StevedoreError.Code) throws {
         guard let equals = string.firstIndex(of: "="), equals != string.startIndex else {
-            throw BuildError(code, "\(flag) '\(string)' must be KEY=VALUE with a non-empty KEY")
+            throw StevedoreError(code, "\(flag) '\(string)' must be KEY=VALUE with a non-empty KEY")
         }
         key = String(string[..<equals])
         value = String(string[string.index(after: equals)...])

@@ -1,5 +1,6 @@
 import Foundation
 import StevedoreArchive
+import StevedoreCore
 
 /// The files a server expects on an otherwise empty image: users and groups with a non-root user, name
 /// service configuration, a world-writable `/tmp`, a home directory, and the host's CA certificates.
@@ -24,7 +25,7 @@ public struct SystemFiles: Sendable {
 
     /// Adds the files to `tree`.
     ///
-    /// - Throws: ``StevedoreArchive/ArchiveError`` for an unreadable CA bundle.
+    /// - Throws: ``StevedoreArchive/StevedoreError`` for an unreadable CA bundle.
     public func add(to tree: inout FileTree) throws {
         let nonroot = FileOwner(uid: 65532, gid: 65532)
         try tree.addFile("etc/passwd", text: """

@@ -32,12 +32,12 @@ extension BlobSource {
     /// Reads a small blob (a manifest, an index, a configuration) whole, refusing more than `limit` bytes.
     public func blobData(_ descriptor: Descriptor, limit: Int = 8 << 20) async throws -> Data {
         guard descriptor.size <= Int64(limit) else {
-            throw ImageModelError(.sizeMismatch, "\(descriptor.digest) is \(descriptor.size) bytes, more than the \(limit) allowed for a \(descriptor.mediaType)")
+            throw StevedoreError(.sizeMismatch, "\(descriptor.digest) is \(descriptor.size) bytes, more than the \(limit) allowed for a \(descriptor.mediaType)")
         }
         var data = Data()
         try await readBlob(descriptor) { chunk in
             guard data.count + chunk.count <= limit else {
-                throw ImageModelError(.sizeMismatch, "\(descriptor.digest) is larger than the \(limit) bytes allowed for a \(descriptor.mediaType)")
+                throw StevedoreError(.sizeMismatch, "\(descriptor.digest) is larger than the \(limit) bytes allowed for a \(descriptor.mediaType)")
             }
             data.append(contentsOf: chunk)
         }

@@ -14,14 +14,14 @@ public enum CanonicalJSON {
 
     /// Decodes a document, naming `what` it was in the error.
     ///
-    /// - Throws: ``ImageModelError`` with code `invalidJSON` and the decoder's reason.
+    /// - Throws: ``StevedoreError`` with code `invalidJSON` and the decoder's reason.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch let error as DecodingError {
-            throw ImageModelError(.invalidJSON, "\(what) is not a valid \(T.self): \(Self.reason(error))")
-        } catch let error as ImageModelError {
-            throw ImageModelError(error.code, "\(what): \(error.message)")
+            throw StevedoreError(.invalidJSON, "\(what) is not a valid \(T.self): \(Self.reason(error))")
+        } catch let error as StevedoreError {
+            throw StevedoreError(error.code, "\(what): \(error.message)")
         }
     }
 

@@ -12,11 +12,11 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses and validates a digest such as `sha256:9f86d0…`.
     ///
-    /// - Throws: ``ImageModelError`` with code `invalidDigest` when the algorithm is unknown or the hex part
+    /// - Throws: ``StevedoreError`` with code `invalidDigest` when the algorithm is unknown or the hex part
     ///   has the wrong length or characters.
     public init(parsing string: String) throws {
         guard let colon = string.firstIndex(of: ":") else {
-            throw ImageModelError(.invalidDigest, "invalid digest '\(string)': expected 'sha256:' followed by 64 lowercase hex digits")
+            throw StevedoreError(.invalidDigest, "invalid digest '\(string)': expected 'sha256:' followed by 64 lowercase hex digits")
         }
         let algorithm = String(string[..<colon])
         let encoded = String(string[string.index(after: colon)...])
@@ -25,12 +25,12 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible {
         case "sha256": expectedLength = 64
         case "sha512": expectedLength = 128
         default:
-            throw ImageModelError(.invalidDigest, "invalid digest '\(string)': unsupported algorithm '\(algorithm)' (sha256 and sha512 are supported)")
+            throw StevedoreError(.invalidDigest, "invalid digest '\(string)': unsupported algorithm '\(algorithm)' (sha256 and sha512 are supported)")
         }
         guard encoded.utf8.count == expectedLength,
               encoded.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
         else {
-            throw ImageModelError(.invalidDigest, "invalid digest '\(string)': the \(algorithm) part must be \(expectedLength) lowercase hex digits")
+            throw StevedoreError(.invalidDigest, "invalid digest '\(string)': the \(algorithm) part must be \(expectedLength) lowercase hex digits")
         }
         self.algorithm = algorithm
         self.encoded = encoded

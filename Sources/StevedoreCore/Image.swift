@@ -82,19 +82,19 @@ extension ImageSource {
             if let platform {
                 guard let chosen = index.manifest(for: platform) else {
                     let available = manifests.compactMap { $0.platform?.description }.joined(separator: ", ")
-                    throw ImageModelError(.invalidPlatform, "\(sourceDescription) has no image for \(platform) (it has: \(available.isEmpty ? "none" : available))")
+                    throw StevedoreError(.invalidPlatform, "\(sourceDescription) has no image for \(platform) (it has: \(available.isEmpty ? "none" : available))")
                 }
                 descriptor = chosen
             } else if manifests.count == 1, let only = manifests.first {
                 descriptor = only
             } else {
                 let available = manifests.compactMap { $0.platform?.description }.joined(separator: ", ")
-                throw ImageModelError(.invalidPlatform, "\(sourceDescription) is an index of several images (\(available)); choose one with --platform")
+                throw StevedoreError(.invalidPlatform, "\(sourceDescription) is an index of several images (\(available)); choose one with --platform")
             }
             data = try await verifiedData(descriptor)
         }
         guard descriptor.mediaType.isManifest else {
-            throw ImageModelError(.invalidMediaType, "\(sourceDescription) names \(descriptor.mediaType), not an image manifest or index")
+            throw StevedoreError(.invalidMediaType, "\(sourceDescription) names \(descriptor.mediaType), not an image manifest or index")
         }
         let manifest = try CanonicalJSON.decode(ImageManifest.self, from: data, what: "manifest \(descriptor.digest)")
         let configData = try await verifiedData(manifest.config)
@@ -122,10 +122,10 @@ extension ImageSource {
         let data = try await blobData(descriptor)
         let actual = Digest.sha256(of: data)
         guard descriptor.digest.algorithm != "sha256" || actual == descriptor.digest else {
-            throw ImageModelError(.digestMismatch, "\(descriptor.mediaType) from \(sourceDescription) has digest \(actual), expected \(descriptor.digest)")
+            throw StevedoreError(.digestMismatch, "\(descriptor.mediaType) from \(sourceDescription) has digest \(actual), expected \(descriptor.digest)")
         }
         guard Int64(data.count) == descriptor.size else {
-            throw ImageModelError(.sizeMismatch, "\(descriptor.mediaType) \(descriptor.digest) from \(sourceDescription) is \(data.count) bytes, its descriptor says \(descriptor.size)")
+            throw StevedoreError(.sizeMismatch, "\(descriptor.mediaType) \(descriptor.digest) from \(sourceDescription) is \(data.count) bytes, its descriptor says \(descriptor.size)")
         }
         return data
     }

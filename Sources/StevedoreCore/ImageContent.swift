@@ -48,7 +48,7 @@ extension ImageSource {
     /// Reads what the source names: the whole index with every image in it (`platform` `nil`), or the one
     /// image for `platform`.
     ///
-    /// - Throws: ``ImageModelError`` when an index lists no image, or a child without a platform.
+    /// - Throws: ``StevedoreError`` when an index lists no image, or a child without a platform.
     public func loadContent(platform: Platform?) async throws -> ImageContent {
         if let platform { return ImageContent(image: try await loadImage(platform: platform)) }
         let root = try await resolveRoot()
@@ -58,12 +58,12 @@ extension ImageSource {
         var images: [Image] = []
         for child in index.manifests where child.mediaType.isManifest {
             guard child.platform != nil else {
-                throw ImageModelError(.invalidPlatform, "the index \(root.digest) of \(sourceDescription) lists \(child.digest) without a platform")
+                throw StevedoreError(.invalidPlatform, "the index \(root.digest) of \(sourceDescription) lists \(child.digest) without a platform")
             }
             images.append(try await ChildImageSource(parent: self, root: child).loadImage(platform: nil))
         }
         guard !images.isEmpty else {
-            throw ImageModelError(.invalidMediaType, "the index \(root.digest) of \(sourceDescription) lists no image manifest")
+            throw StevedoreError(.invalidMediaType, "the index \(root.digest) of \(sourceDescription) lists no image manifest")
         }
         return ImageContent(images: images, indexData: data)
     }

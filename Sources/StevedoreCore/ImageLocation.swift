@@ -10,27 +10,27 @@ public enum ImageLocation: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a location.
     ///
-    /// - Throws: ``ImageModelError`` with code `invalidLocation` or `invalidReference`.
+    /// - Throws: ``StevedoreError`` with code `invalidLocation` or `invalidReference`.
     public init(parsing string: String) throws {
         if let rest = Self.strip(string, prefixes: ["oci-layout:", "oci:"]) {
             let (path, tag) = Self.split(rest)
             guard !path.isEmpty else {
-                throw ImageModelError(.invalidLocation, "invalid location '\(string)': expected oci-layout:DIR[:TAG]")
+                throw StevedoreError(.invalidLocation, "invalid location '\(string)': expected oci-layout:DIR[:TAG]")
             }
             if let tag, !ImageTag.isValid(tag) {
-                throw ImageModelError(.invalidLocation, "invalid location '\(string)': tag '\(tag)' must be \(ImageTag.grammar)")
+                throw StevedoreError(.invalidLocation, "invalid location '\(string)': tag '\(tag)' must be \(ImageTag.grammar)")
             }
             self = .layout(path: path, tag: tag)
         } else if let rest = Self.strip(string, prefixes: ["docker-archive:"]) {
             let (path, name) = Self.split(rest)
             guard !path.isEmpty else {
-                throw ImageModelError(.invalidLocation, "invalid location '\(string)': expected docker-archive:FILE[:NAME[:TAG]]")
+                throw StevedoreError(.invalidLocation, "invalid location '\(string)': expected docker-archive:FILE[:NAME[:TAG]]")
             }
             self = .dockerArchive(path: path, reference: try name.map { try ImageReference(parsing: $0).withDefaultTag })
         } else if let rest = Self.strip(string, prefixes: ["docker://"]) {
             self = .registry(try ImageReference(parsing: rest))
         } else if string.hasPrefix("/") || string.hasPrefix(".") {
-            throw ImageModelError(.invalidLocation, "invalid location '\(string)': a directory needs a transport, e.g. oci-layout:\(string)")
+            throw StevedoreError(.invalidLocation, "invalid location '\(string)': a directory needs a transport, e.g. oci-layout:\(string)")
         } else {
             self = .registry(try ImageReference(parsing: string))
         }

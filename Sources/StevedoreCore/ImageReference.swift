@@ -27,11 +27,11 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     /// Parses and normalises a reference. A reference with neither tag nor digest gets no tag;
     /// use ``withDefaultTag`` to apply `latest`.
     ///
-    /// - Throws: ``ImageModelError`` with code `invalidReference`, saying which part is wrong; a path with
+    /// - Throws: ``StevedoreError`` with code `invalidReference`, saying which part is wrong; a path with
     ///   capitals gets the lowercase form suggested.
     public init(parsing string: String) throws {
-        func fail(_ why: String) -> ImageModelError {
-            ImageModelError(.invalidReference, "invalid image reference '\(string)': \(why)")
+        func fail(_ why: String) -> StevedoreError {
+            StevedoreError(.invalidReference, "invalid image reference '\(string)': \(why)")
         }
         guard !string.isEmpty else { throw fail("it is empty") }
         var rest = Substring(string)
@@ -39,7 +39,7 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         if let at = rest.firstIndex(of: "@") {
             do {
                 digest = try Digest(parsing: String(rest[rest.index(after: at)...]))
-            } catch let error as ImageModelError {
+            } catch let error as StevedoreError {
                 throw fail(error.message)
             }
             rest = rest[..<at]

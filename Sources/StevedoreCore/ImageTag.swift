@@ -9,10 +9,10 @@ public struct ImageTag: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// Validates `text` as a tag.
     ///
-    /// - Throws: ``ImageModelError`` `invalidReference`, with the grammar in the message.
+    /// - Throws: ``StevedoreError`` `invalidReference`, with the grammar in the message.
     public init(_ text: String) throws {
         guard Self.isValid(text) else {
-            throw ImageModelError(.invalidReference, "tag '\(text)' must be \(Self.grammar)")
+            throw StevedoreError(.invalidReference, "tag '\(text)' must be \(Self.grammar)")
         }
         name = text
     }

@@ -23,11 +23,11 @@ public struct Platform: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Parses `os/architecture[/variant]`, e.g. `linux/arm64/v8`, normalising common aliases
     /// (`x86_64` → `amd64`, `aarch64` → `arm64`, `armhf` → `arm/v7`).
     ///
-    /// - Throws: ``ImageModelError`` with code `invalidPlatform`.
+    /// - Throws: ``StevedoreError`` with code `invalidPlatform`.
     public init(parsing string: String) throws {
         let parts = string.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard (2...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0 == $0.lowercased() }) else {
-            throw ImageModelError(.invalidPlatform, "invalid platform '\(string)': expected os/architecture[/variant] in lowercase, e.g. linux/amd64 or linux/arm64/v8")
+            throw StevedoreError(.invalidPlatform, "invalid platform '\(string)': expected os/architecture[/variant] in lowercase, e.g. linux/amd64 or linux/arm64/v8")
         }
         self.init(os: parts[0], architecture: parts[1], variant: parts.count == 3 ? parts[2] : nil)
         self = normalized

@@ -37,11 +37,3 @@ extension StevedoreError {
         public var description: String { rawValue }
     }
 }
-
-// Codes that mean the same thing in several modules.
-extension StevedoreError.Code {
-    /// Reading or writing a file failed (the message carries the system's reason), e.g. the disk is full.
-    public static let io = Self("io", category: .io)
-    /// A blob does not exist in the OCI layout or the registry repository it was looked for in.
-    public static let blobNotFound = Self("blob-not-found", category: .notFound)
-}

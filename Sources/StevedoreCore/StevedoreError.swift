@@ -3,12 +3,12 @@
 ///
 /// Every module throws this one shape, as swift-nio's `FileSystemError` and async-http-client's
 /// `HTTPClientError` do, so a caller handles all of them alike. The modules keep their old names as type
-/// aliases (`RegistryError`, `LayoutError`, …), each declared beside that module's codes:
+/// aliases (`StevedoreError`, `StevedoreError`, …), each declared beside that module's codes:
 ///
 /// ```swift
 /// do {
 ///     try await client.pull(reference, platform: nil, into: store)
-/// } catch let error as RegistryError where error.code == .manifestNotFound {
+/// } catch let error as StevedoreError where error.code == .manifestNotFound {
 ///     print(error)  // the message, e.g. "ghcr.io/owner/app has no tag 'v2'"
 /// }
 /// ```

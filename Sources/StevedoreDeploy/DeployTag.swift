@@ -1,5 +1,6 @@
 import Foundation
 import StevedoreGitHub
+import StevedoreCore
 
 /// The tag to deploy and where it came from. By default it is the tag `push-image` pushes for this commit:
 /// the full commit SHA from `GITHUB_SHA`, else `git rev-parse HEAD`, with `-dirty` when tracked files have
@@ -34,7 +35,7 @@ public struct DeployTag: Hashable, Sendable, CustomStringConvertible {
     /// else git's `HEAD` in `packageDirectory`) with `-dirty` appended when the work tree has changes, else
     /// `record`'s tag.
     ///
-    /// - Throws: ``DeployError`` `tagUnavailable` when none of them gives a tag.
+    /// - Throws: ``StevedoreError`` `tagUnavailable` when none of them gives a tag.
     public static func resolve(
         explicit: String?,
         environment: [String: String],
@@ -49,6 +50,6 @@ public struct DeployTag: Hashable, Sendable, CustomStringConvertible {
         }
         if let checkout { return DeployTag(CommitTag.tag(commit: checkout.commit, isDirty: isDirty), source: .git) }
         if let tag = record?.reference.tag { return DeployTag(tag, source: .pushedImageFile) }
-        throw DeployError(.tagUnavailable, "no tag to deploy: GITHUB_SHA is not set, \(packageDirectory) is not a git checkout with a commit and no push was recorded in \(PushedImageRecord.defaultPath); pass --tag")
+        throw StevedoreError(.tagUnavailable, "no tag to deploy: GITHUB_SHA is not set, \(packageDirectory) is not a git checkout with a commit and no push was recorded in \(PushedImageRecord.defaultPath); pass --tag")
     }
 }

@@ -1,9 +1,10 @@
+import StevedoreCore
 extension KamalConfiguration {
     /// The label Kamal requires on the image, `["service": <service>]`, when `config/deploy.yml` exists in
     /// `packageDirectory` and names a service; empty otherwise. `build-image` and `push-image` merge it under
     /// the user's own labels, so `--label service=…` still wins.
     ///
-    /// - Throws: ``DeployError`` `invalidConfiguration` when the file exists but is not valid YAML.
+    /// - Throws: ``StevedoreError`` `invalidConfiguration` when the file exists but is not valid YAML.
     public static func serviceLabels(
         packageDirectory: String,
         file: String = defaultFile,

@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import StevedoreCore
 
 /// A Kamal 2 configuration as Kamal would load it: `config/deploy.yml`, with `config/deploy.DEST.yml`
 /// deep-merged over it when a destination is given, after the supported ERB (`ENV[...]`, `ENV.fetch(...)`)
@@ -51,7 +52,7 @@ public struct KamalConfiguration: Sendable {
     /// Loads `file` (relative to `packageDirectory`, or absolute) and, with a destination, the destination file.
     ///
     /// - Parameter environment: what ERB's `ENV` sees.
-    /// - Throws: ``DeployError`` `configurationNotFound` when a file is missing, `invalidConfiguration`
+    /// - Throws: ``StevedoreError`` `configurationNotFound` when a file is missing, `invalidConfiguration`
     ///   when one is not YAML or not a mapping.
     public static func load(
         packageDirectory: String,
@@ -67,9 +68,9 @@ public struct KamalConfiguration: Sendable {
             let path = absolute(name, in: packageDirectory)
             guard let data = FileManager.default.contents(atPath: path) else {
                 if index == 0 {
-                    throw DeployError(.configurationNotFound, "\(name) not found in \(packageDirectory); run `stevedore init kamal` to write one, or pass --config-file")
+                    throw StevedoreError(.configurationNotFound, "\(name) not found in \(packageDirectory); run `stevedore init kamal` to write one, or pass --config-file")
                 }
-                throw DeployError(.configurationNotFound, "\(name) not found: the destination '\(destination ?? "")' needs it, as it does for Kamal; create it or choose another destination with -d")
+                throw StevedoreError(.configurationNotFound, "\(name) not found: the destination '\(destination ?? "")' needs it, as it does for Kamal; create it or choose another destination with -d")
             }
             let template = ERBTemplate(
                 evaluating: String(decoding: data, as: UTF8.self),
@@ -81,11 +82,11 @@ public struct KamalConfiguration: Sendable {
             do {
                 node = try Yams.compose(yaml: template.text)
             } catch {
-                throw DeployError(.invalidConfiguration, "\(name) is not valid YAML: \(error)")
+                throw StevedoreError(.invalidConfiguration, "\(name) is not valid YAML: \(error)")
             }
             let value = node.map(KamalConfigurationValue.init(node:)) ?? .mapping([:])
             guard case .mapping = value else {
-                throw DeployError(.invalidConfiguration, "\(name) must be a YAML mapping of Kamal keys (service, image, servers, registry, builder…)")
+                throw StevedoreError(.invalidConfiguration, "\(name) must be a YAML mapping of Kamal keys (service, image, servers, registry, builder…)")
             }
             merged = merged.deepMerged(with: value)
         }

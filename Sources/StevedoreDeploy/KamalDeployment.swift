@@ -73,7 +73,7 @@ public struct KamalDeployPlan: Sendable {
     public var invocation: KamalInvocation
     /// Why Kamal could not be found, if it could not. A dry run shows it as a warning (the machine that
     /// deploys may well have Kamal); ``KamalDeployment/run(_:output:errorOutput:)`` throws it.
-    public var kamalNotFound: DeployError?
+    public var kamalNotFound: StevedoreError?
 
     /// Whether every check passed (Kamal itself may still be missing: see ``kamalNotFound``).
     public var isReady: Bool { !report.hasErrors }
@@ -115,7 +115,7 @@ public struct KamalDeployment: Sendable {
 
     /// Loads, checks and builds the command, without running anything but the registry lookup.
     ///
-    /// - Throws: ``DeployError`` when a file is missing or unreadable, or no tag can be worked out;
+    /// - Throws: ``StevedoreError`` when a file is missing or unreadable, or no tag can be worked out;
     ///   problems in the configuration are findings in the plan's report instead.
     public func plan() async throws -> KamalDeployPlan {
         let directory = options.packageDirectory
@@ -135,11 +135,11 @@ public struct KamalDeployment: Sendable {
             allowUnverifiedSecrets: options.allowUnverifiedSecrets
         )
         let report = await check.run(inspector: inspector)
-        var kamalNotFound: DeployError?
+        var kamalNotFound: StevedoreError?
         let executable: [String]
         do {
             executable = try KamalInvocation.locateKamal(explicitPath: options.kamalPath, packageDirectory: directory, environment: options.environment)
-        } catch let error as DeployError {
+        } catch let error as StevedoreError {
             kamalNotFound = error
             executable = ["kamal"]
         }
@@ -161,11 +161,11 @@ public struct KamalDeployment: Sendable {
 
     /// Runs Kamal for a plan whose checks passed, streaming its output, and returns its exit status.
     ///
-    /// - Throws: ``DeployError`` `checksFailed` when the plan has errors, `kamalNotFound`, `kamalLaunchFailed`.
+    /// - Throws: ``StevedoreError`` `checksFailed` when the plan has errors, `kamalNotFound`, `kamalLaunchFailed`.
     public func run(_ plan: KamalDeployPlan, output: FileHandle = .standardOutput, errorOutput: FileHandle = .standardError) async throws -> Int32 {
         let errors = plan.report.findings.filter { $0.severity == .error }
         guard errors.isEmpty else {
-            throw DeployError(.checksFailed, "Kamal was not run: \(errors.count) check\(errors.count == 1 ? "" : "s") failed:\n" + errors.map(\.description).joined(separator: "\n"))
+            throw StevedoreError(.checksFailed, "Kamal was not run: \(errors.count) check\(errors.count == 1 ? "" : "s") failed:\n" + errors.map(\.description).joined(separator: "\n"))
         }
         if let notFound = plan.kamalNotFound { throw notFound }
         return try await plan.invocation.run(baseEnvironment: options.environment, output: output, errorOutput: errorOutput)

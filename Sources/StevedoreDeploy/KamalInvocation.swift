@@ -1,5 +1,6 @@
 import Foundation
 import StevedoreProcess
+import StevedoreCore
 
 /// The `kamal deploy` command Stevedore runs: the program (`kamal`, `bundle exec kamal` or `--kamal PATH`),
 /// the arguments, and the secrets it gets in its environment — never on its command line.
@@ -44,23 +45,23 @@ public struct KamalInvocation: Sendable {
     /// Finds Kamal: `explicitPath` when given; else `bundle exec kamal` when the package's `Gemfile` names the
     /// `kamal` gem; else `kamal` on `PATH`.
     ///
-    /// - Throws: ``DeployError`` `kamalNotFound`, saying how to install it.
+    /// - Throws: ``StevedoreError`` `kamalNotFound`, saying how to install it.
     public static func locateKamal(explicitPath: String?, packageDirectory: String, environment: [String: String]) throws -> [String] {
         if let explicitPath {
             let path = KamalConfiguration.absolute(explicitPath, in: FileManager.default.currentDirectoryPath)
             guard FileManager.default.isExecutableFile(atPath: path) else {
-                throw DeployError(.kamalNotFound, "--kamal \(explicitPath) is not an executable file")
+                throw StevedoreError(.kamalNotFound, "--kamal \(explicitPath) is not an executable file")
             }
             return [path]
         }
         if gemfileNamesKamal(packageDirectory: packageDirectory) {
             guard let bundle = findOnPath("bundle", environment: environment) else {
-                throw DeployError(.kamalNotFound, "the Gemfile names kamal, but `bundle` is not on PATH; install Bundler (gem install bundler) and run `bundle install`")
+                throw StevedoreError(.kamalNotFound, "the Gemfile names kamal, but `bundle` is not on PATH; install Bundler (gem install bundler) and run `bundle install`")
             }
             return [bundle, "exec", "kamal"]
         }
         guard let kamal = findOnPath("kamal", environment: environment) else {
-            throw DeployError(.kamalNotFound, "kamal is not on PATH; install it with `gem install kamal`, add it to the Gemfile (gem \"kamal\"), or pass --kamal PATH")
+            throw StevedoreError(.kamalNotFound, "kamal is not on PATH; install it with `gem install kamal`, add it to the Gemfile (gem \"kamal\"), or pass --kamal PATH")
         }
         return [kamal]
     }
@@ -98,14 +99,14 @@ public struct KamalInvocation: Sendable {
     /// straight to `output` and `errorOutput` (this process's own by default), and returns its exit status
     /// (128 + the signal when a signal ended it).
     ///
-    /// - Throws: ``DeployError`` `kamalLaunchFailed` when it cannot be started.
+    /// - Throws: ``StevedoreError`` `kamalLaunchFailed` when it cannot be started.
     public func run(
         baseEnvironment: [String: String],
         output: FileHandle = .standardOutput,
         errorOutput: FileHandle = .standardError
     ) async throws -> Int32 {
         guard let program = executable.first else {
-            throw DeployError(.kamalLaunchFailed, "no Kamal program to run")
+            throw StevedoreError(.kamalLaunchFailed, "no Kamal program to run")
         }
         let kamal = ChildProcess(
             program,
@@ -115,8 +116,8 @@ public struct KamalInvocation: Sendable {
         )
         do {
             return try await kamal.runPassingOutputThrough(standardOutput: output, standardError: errorOutput).shellStatus
-        } catch let error as ChildProcessError {
-            throw DeployError(.kamalLaunchFailed, "could not start \(program): \(error.message)")
+        } catch let error as StevedoreError {
+            throw StevedoreError(.kamalLaunchFailed, "could not start \(program): \(error.message)")
         }
     }
 

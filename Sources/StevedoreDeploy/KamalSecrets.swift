@@ -1,4 +1,5 @@
 import Foundation
+import StevedoreCore
 
 /// The secrets Kamal 2 reads for a destination: `.kamal/secrets-common`, then `.kamal/secrets` (or
 /// `.kamal/secrets.DEST` with a destination), later files winning, each in dotenv syntax.
@@ -49,7 +50,7 @@ public struct KamalSecrets: Sendable {
 
     /// Reads the secrets files Kamal would read, resolving variables from `environment`.
     ///
-    /// - Throws: ``DeployError`` `unreadableSecrets` when a file exists but cannot be read.
+    /// - Throws: ``StevedoreError`` `unreadableSecrets` when a file exists but cannot be read.
     public static func load(
         packageDirectory: String,
         secretsPath: String = ".kamal/secrets",
@@ -63,7 +64,7 @@ public struct KamalSecrets: Sendable {
             let path = KamalConfiguration.absolute(file, in: packageDirectory)
             guard FileManager.default.fileExists(atPath: path) else { continue }
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw DeployError(.unreadableSecrets, "\(file) exists but cannot be read; check its permissions")
+                throw StevedoreError(.unreadableSecrets, "\(file) exists but cannot be read; check its permissions")
             }
             existing.append(file)
             for entry in parse(String(decoding: data, as: UTF8.self), file: file, environment: environment) {

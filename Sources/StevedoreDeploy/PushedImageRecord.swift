@@ -22,17 +22,17 @@ public struct PushedImageRecord: Hashable, Sendable {
 
     /// Parses the one line of the file.
     ///
-    /// - Throws: ``DeployError`` `invalidPushedImageFile` unless the text is one reference with a tag and a digest.
+    /// - Throws: ``StevedoreError`` `invalidPushedImageFile` unless the text is one reference with a tag and a digest.
     public init(parsing text: String, file: String = defaultPath) throws {
         let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let reference: ImageReference
         do {
             reference = try ImageReference(parsing: line)
-        } catch let error as ImageModelError {
-            throw DeployError(.invalidPushedImageFile, "\(file) should hold one line REGISTRY/REPOSITORY:TAG@sha256:…, but: \(error.message); push again to rewrite it")
+        } catch let error as StevedoreError {
+            throw StevedoreError(.invalidPushedImageFile, "\(file) should hold one line REGISTRY/REPOSITORY:TAG@sha256:…, but: \(error.message); push again to rewrite it")
         }
         guard reference.tag != nil, let digest = reference.digest, !line.contains("\n") else {
-            throw DeployError(.invalidPushedImageFile, "\(file) should hold one line REGISTRY/REPOSITORY:TAG@sha256:…, but holds '\(line)'; push again to rewrite it")
+            throw StevedoreError(.invalidPushedImageFile, "\(file) should hold one line REGISTRY/REPOSITORY:TAG@sha256:…, but holds '\(line)'; push again to rewrite it")
         }
         self.init(reference: reference, digest: digest)
     }

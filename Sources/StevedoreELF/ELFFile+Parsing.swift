@@ -1,3 +1,4 @@
+import StevedoreCore
 extension ELFFile {
     /// The most program headers accepted; real files have a dozen or two.
     static let maximumProgramHeaderCount = 4096
@@ -8,7 +9,7 @@ extension ELFFile {
 
     /// Reads the headers of the ELF file at `path`.
     ///
-    /// - Throws: ``ELFError`` with code `unreadable` (the file cannot be opened or read, with the system's reason),
+    /// - Throws: ``StevedoreError`` with code `unreadable` (the file cannot be opened or read, with the system's reason),
     ///   `notELF` (a script, a text file, another format: the message says which), `truncated`, `corrupt`,
     ///   `unsupportedClass` or `unsupportedEncoding`.
     public init(path: String) throws {
@@ -28,24 +29,24 @@ extension ELFFile {
         let path = reader.path
         let start = try reader.available(at: 0, upTo: 512, what: "start")
         guard start.count >= 4, start[0] == 0x7F, start[1] == 0x45, start[2] == 0x4C, start[3] == 0x46 else {
-            throw ELFError(.notELF, "'\(path)' is not an ELF executable (\(describeNonELF(start))); give the path of a compiled Linux program")
+            throw StevedoreError(.notELF, "'\(path)' is not an ELF executable (\(describeNonELF(start))); give the path of a compiled Linux program")
         }
         guard start.count >= 16 else {
-            throw ELFError(.truncated, "'\(path)' is truncated: it has the ELF magic number but only \(reader.size) bytes")
+            throw StevedoreError(.truncated, "'\(path)' is truncated: it has the ELF magic number but only \(reader.size) bytes")
         }
         let elfClass: Class
         switch start[4] {
         case 1: elfClass = .elf32
         case 2: elfClass = .elf64
         default:
-            throw ELFError(.unsupportedClass, "'\(path)' has an unsupported ELF class \(start[4]) (expected 1 for 32-bit or 2 for 64-bit); the file is probably corrupt")
+            throw StevedoreError(.unsupportedClass, "'\(path)' has an unsupported ELF class \(start[4]) (expected 1 for 32-bit or 2 for 64-bit); the file is probably corrupt")
         }
         let encoding: DataEncoding
         switch start[5] {
         case 1: encoding = .littleEndian
         case 2: encoding = .bigEndian
         default:
-            throw ELFError(.unsupportedEncoding, "'\(path)' has an unsupported ELF data encoding \(start[5]) (expected 1 for little-endian or 2 for big-endian); the file is probably corrupt")
+            throw StevedoreError(.unsupportedEncoding, "'\(path)' has an unsupported ELF data encoding \(start[5]) (expected 1 for little-endian or 2 for big-endian); the file is probably corrupt")
         }
         let is64 = elfClass == .elf64
         let headerSize = is64 ? 64 : 52
@@ -62,18 +63,18 @@ extension ELFFile {
         if programHeaderCount == 0xFFFF {
             // PN_XNUM: the real count is in sh_info of section header 0.
             guard sectionHeaderOffset != 0, sectionHeaderEntrySize >= (is64 ? 64 : 40) else {
-                throw ELFError(.corrupt, "'\(path)' is corrupt: it has PN_XNUM program headers but no section header 0 to hold their count")
+                throw StevedoreError(.corrupt, "'\(path)' is corrupt: it has PN_XNUM program headers but no section header 0 to hold their count")
             }
             let section = ELFFieldDecoder(bytes: try reader.bytes(at: sectionHeaderOffset, count: sectionHeaderEntrySize, what: "section header 0"), encoding: encoding, elfClass: elfClass)
             programHeaderCount = Int(section.u32(is64 ? 44 : 28))
         }
         guard programHeaderCount <= maximumProgramHeaderCount else {
-            throw ELFError(.corrupt, "'\(path)' is corrupt: it claims \(programHeaderCount) program headers")
+            throw StevedoreError(.corrupt, "'\(path)' is corrupt: it claims \(programHeaderCount) program headers")
         }
         var programHeaders: [ProgramHeader] = []
         if programHeaderCount > 0 {
             guard programHeaderEntrySize >= (is64 ? 56 : 32) else {
-                throw ELFError(.corrupt, "'\(path)' is corrupt: its program header entries are \(programHeaderEntrySize) bytes, fewer than ELF\(elfClass.bits) requires")
+                throw StevedoreError(.corrupt, "'\(path)' is corrupt: its program header entries are \(programHeaderEntrySize) bytes, fewer than ELF\(elfClass.bits) requires")
             }
             let table = try reader.bytes(at: programHeaderOffset, count: programHeaderEntrySize * programHeaderCount, what: "program header table")
             for index in 0..<programHeaderCount {
@@ -90,12 +91,12 @@ extension ELFFile {
         var interpreter: String?
         if let interp = programHeaders.first(where: { $0.type == 3 }) {
             guard interp.fileSize > 0, interp.fileSize <= UInt64(maximumInterpreterLength) else {
-                throw ELFError(.corrupt, "'\(path)' is corrupt: its PT_INTERP segment is \(interp.fileSize) bytes")
+                throw StevedoreError(.corrupt, "'\(path)' is corrupt: its PT_INTERP segment is \(interp.fileSize) bytes")
             }
             let bytes = try reader.bytes(at: interp.offset, count: Int(interp.fileSize), what: "PT_INTERP segment")
             let text = bytes.prefix(while: { $0 != 0 })
             guard !text.isEmpty else {
-                throw ELFError(.corrupt, "'\(path)' is corrupt: its PT_INTERP segment is empty")
+                throw StevedoreError(.corrupt, "'\(path)' is corrupt: its PT_INTERP segment is empty")
             }
             interpreter = String(decoding: text, as: UTF8.self)
         }
@@ -113,7 +114,7 @@ extension ELFFile {
     private mutating func readDynamicSection(_ reader: ELFFileReader, offset: UInt64, size: UInt64, loads: [ProgramHeader]) throws {
         let path = reader.path
         guard size <= UInt64(Self.maximumDynamicSectionSize) else {
-            throw ELFError(.corrupt, "'\(path)' is corrupt: its PT_DYNAMIC segment is \(size) bytes")
+            throw StevedoreError(.corrupt, "'\(path)' is corrupt: its PT_DYNAMIC segment is \(size) bytes")
         }
         let entrySize = elfClass == .elf64 ? 16 : 8
         let bytes = try reader.bytes(at: offset, count: Int(size), what: "PT_DYNAMIC segment")
@@ -147,17 +148,17 @@ extension ELFFile {
         let usesStrings = !needed.isEmpty || runPathOffset != nil || rPathOffset != nil || sonameOffset != nil
         guard usesStrings else { return }
         guard let stringTableAddress else {
-            throw ELFError(.corrupt, "'\(path)' is corrupt: its dynamic section names libraries but has no DT_STRTAB")
+            throw StevedoreError(.corrupt, "'\(path)' is corrupt: its dynamic section names libraries but has no DT_STRTAB")
         }
         // DT_STRTAB is a virtual address: find the PT_LOAD segment that maps it to learn its offset in the file.
         guard let load = loads.first(where: { stringTableAddress >= $0.virtualAddress && stringTableAddress - $0.virtualAddress < $0.fileSize }) else {
-            throw ELFError(.corrupt, "'\(path)' is corrupt: its DT_STRTAB address 0x\(String(stringTableAddress, radix: 16)) lies in no PT_LOAD segment")
+            throw StevedoreError(.corrupt, "'\(path)' is corrupt: its DT_STRTAB address 0x\(String(stringTableAddress, radix: 16)) lies in no PT_LOAD segment")
         }
         let tableOffset = load.offset &+ (stringTableAddress - load.virtualAddress)
         let tableLimit = stringTableSize ?? (load.fileSize - (stringTableAddress - load.virtualAddress))
         func string(_ index: UInt64, _ what: String) throws -> String {
             guard index < tableLimit else {
-                throw ELFError(.corrupt, "'\(path)' is corrupt: its \(what) string offset \(index) is outside the \(tableLimit)-byte string table")
+                throw StevedoreError(.corrupt, "'\(path)' is corrupt: its \(what) string offset \(index) is outside the \(tableLimit)-byte string table")
             }
             return try reader.cString(at: tableOffset &+ index, limit: tableLimit - index, what: what)
         }

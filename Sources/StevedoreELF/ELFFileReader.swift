@@ -1,3 +1,4 @@
+import StevedoreCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -22,23 +23,23 @@ struct ELFFileReader {
 
     /// Opens `path` read-only and records its size.
     ///
-    /// - Throws: ``ELFError`` `unreadable` with the system's reason, or when `path` is not a regular file.
+    /// - Throws: ``StevedoreError`` `unreadable` with the system's reason, or when `path` is not a regular file.
     static func open(_ path: String) throws -> ELFFileReader {
         let descriptor = path.withCString { systemOpen($0, O_RDONLY | O_CLOEXEC) }
         guard descriptor >= 0 else {
             let reason = systemErrorText(errno)
-            throw ELFError(.unreadable, "cannot open '\(path)': \(reason)")
+            throw StevedoreError(.unreadable, "cannot open '\(path)': \(reason)")
         }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
             let reason = systemErrorText(errno)
             _ = systemClose(descriptor)
-            throw ELFError(.unreadable, "cannot read '\(path)': \(reason)")
+            throw StevedoreError(.unreadable, "cannot read '\(path)': \(reason)")
         }
         guard (status.st_mode & S_IFMT) == S_IFREG else {
             _ = systemClose(descriptor)
             let kind = (status.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file"
-            throw ELFError(.unreadable, "'\(path)' is \(kind); give the path of an executable file")
+            throw StevedoreError(.unreadable, "'\(path)' is \(kind); give the path of an executable file")
         }
         return ELFFileReader(path: path, size: UInt64(status.st_size), descriptor: descriptor)
     }
@@ -51,15 +52,15 @@ struct ELFFileReader {
     /// Reads exactly `count` bytes at `offset`.
     ///
     /// - Parameter what: names the structure being read, for the error message.
-    /// - Throws: ``ELFError`` `truncated` when the file ends before `offset + count`, `corrupt` when `count` is
+    /// - Throws: ``StevedoreError`` `truncated` when the file ends before `offset + count`, `corrupt` when `count` is
     ///   absurdly large, `unreadable` on an I/O error.
     func bytes(at offset: UInt64, count: Int, what: String) throws -> [UInt8] {
         guard count >= 0, count <= Self.maximumReadSize else {
-            throw ELFError(.corrupt, "'\(path)' is corrupt: its \(what) claims \(count) bytes")
+            throw StevedoreError(.corrupt, "'\(path)' is corrupt: its \(what) claims \(count) bytes")
         }
         let (end, overflow) = offset.addingReportingOverflow(UInt64(count))
         guard !overflow, end <= size else {
-            throw ELFError(.truncated, "'\(path)' is truncated: its \(what) lies at bytes \(offset)..<\(offset &+ UInt64(count)) but the file has only \(size) bytes")
+            throw StevedoreError(.truncated, "'\(path)' is truncated: its \(what) lies at bytes \(offset)..<\(offset &+ UInt64(count)) but the file has only \(size) bytes")
         }
         return try available(at: offset, upTo: count, what: what)
     }
@@ -79,13 +80,13 @@ struct ELFFileReader {
             }
             if got < 0 {
                 if errno == EINTR, attempts < 100 { continue }
-                throw ELFError(.unreadable, "cannot read the \(what) of '\(path)': \(systemErrorText(errno))")
+                throw StevedoreError(.unreadable, "cannot read the \(what) of '\(path)': \(systemErrorText(errno))")
             }
             if got == 0 { break }
             filled += got
         }
         guard filled == wanted else {
-            throw ELFError(.truncated, "'\(path)' is truncated: it ended while reading its \(what)")
+            throw StevedoreError(.truncated, "'\(path)' is truncated: it ended while reading its \(what)")
         }
         return buffer
     }
@@ -107,7 +108,7 @@ struct ELFFileReader {
             collected.append(contentsOf: chunk)
             position += UInt64(chunk.count)
         }
-        throw ELFError(.corrupt, "'\(path)' is corrupt: its \(what) at offset \(offset) has no terminating NUL byte")
+        throw StevedoreError(.corrupt, "'\(path)' is corrupt: its \(what) at offset \(offset) has no terminating NUL byte")
     }
 }
 

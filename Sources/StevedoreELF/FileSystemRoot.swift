@@ -1,3 +1,4 @@
+import StevedoreCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -50,7 +51,7 @@ struct FileSystemRoot: Sendable {
     /// collapsing `.` and `..` the way the kernel does.
     ///
     /// - Returns: `nil` when a component does not exist or is not a directory where one is needed.
-    /// - Throws: ``ELFError`` `symlinkLoop` after ``maximumLinks`` links.
+    /// - Throws: ``StevedoreError`` `symlinkLoop` after ``maximumLinks`` links.
     func resolve(_ path: String, followingLast: Bool = true) throws -> Resolution? {
         var pending = Array(path.split(separator: "/").map(String.init).reversed())
         var resolved: [String] = []
@@ -67,7 +68,7 @@ struct FileSystemRoot: Sendable {
             let isLink = (status.st_mode & S_IFMT) == S_IFLNK
             if isLink, !pending.isEmpty || followingLast {
                 guard links.count < Self.maximumLinks, let target = readLink(hostPath(candidate)) else {
-                    throw ELFError(.symlinkLoop, "'\(hostPath(path))' goes through more than \(Self.maximumLinks) symbolic links (a loop?) or through a link that cannot be read")
+                    throw StevedoreError(.symlinkLoop, "'\(hostPath(path))' goes through more than \(Self.maximumLinks) symbolic links (a loop?) or through a link that cannot be read")
                 }
                 links.append(Link(path: candidate, target: target))
                 if target.hasPrefix("/") { resolved = [] }

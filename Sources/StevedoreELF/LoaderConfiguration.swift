@@ -1,3 +1,4 @@
+import StevedoreCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -24,7 +25,7 @@ public struct LoaderConfiguration: Hashable, Sendable {
     /// Reads `path` (default `/etc/ld.so.conf`) and what it includes, all inside `root` (default `/`, the host).
     ///
     /// A missing file yields no directories, as for `ldconfig`.
-    /// - Throws: ``ELFError`` `unreadable` when a file exists but cannot be read.
+    /// - Throws: ``StevedoreError`` `unreadable` when a file exists but cannot be read.
     public init(root: String = "/", path: String = "/etc/ld.so.conf") throws {
         var directories: [String] = []
         try Self.read(path, root: FileSystemRoot(hostDirectory: root), depth: 0, into: &directories)

@@ -1,4 +1,5 @@
 import Foundation
+import StevedoreCore
 
 /// Finds every file the dynamic loader opens to start an executable, without running it: the program interpreter
 /// and, recursively, each `DT_NEEDED` library, searched for the way glibc's `ld.so` searches.
@@ -70,7 +71,7 @@ public struct SharedLibraryResolver: Sendable {
     ///   - path: the executable on the host.
     ///   - imagePath: where the executable will be inside the image; it fixes what `$ORIGIN` means for the
     ///     executable. Defaults to its real path (relative to ``Configuration/root`` when it lies inside it).
-    /// - Throws: ``ELFError``: any error of ``ELFFile/init(path:)`` for the executable; `interpreterNotFound`;
+    /// - Throws: ``StevedoreError``: any error of ``ELFFile/init(path:)`` for the executable; `interpreterNotFound`;
     ///   `libraryNotFound` naming the library, who needs it and the directories searched; `unsupportedLibraryPath`;
     ///   `symlinkLoop`; `unreadable` for an unreadable `ld.so.conf`.
     public func resolve(executable path: String, imagePath: String? = nil) throws -> SharedLibraryClosure {
@@ -175,7 +176,7 @@ private struct ResolutionSession {
         var next = 0
         while next < objects.count {
             guard objects.count <= SharedLibraryResolver.maximumObjectCount else {
-                throw ELFError(.corrupt, "'\(executable.path)' needs more than \(SharedLibraryResolver.maximumObjectCount) shared libraries; something is wrong with the libraries found")
+                throw StevedoreError(.corrupt, "'\(executable.path)' needs more than \(SharedLibraryResolver.maximumObjectCount) shared libraries; something is wrong with the libraries found")
             }
             let current = next
             next += 1
@@ -209,17 +210,17 @@ private struct ResolutionSession {
     mutating func resolveInterpreter(_ interpreter: String, neededBy: String) throws -> ResolvedLibrary {
         let failure = "the program interpreter '\(interpreter)' named by '\(executable.path)'"
         guard interpreter.hasPrefix("/"), let resolved = try root.resolve(interpreter), root.isRegularFile(resolved.path) else {
-            throw ELFError(.interpreterNotFound, "\(failure) does not exist\(rootNote); the program was built for a C library (or an architecture) that is not installed here")
+            throw StevedoreError(.interpreterNotFound, "\(failure) does not exist\(rootNote); the program was built for a C library (or an architecture) that is not installed here")
         }
         let hostPath = root.hostPath(resolved.path)
         let file: ELFFile
         do {
             file = try ELFFile(path: hostPath)
-        } catch let error as ELFError {
-            throw ELFError(.interpreterNotFound, "\(failure) is not usable: \(error.message)")
+        } catch let error as StevedoreError {
+            throw StevedoreError(.interpreterNotFound, "\(failure) is not usable: \(error.message)")
         }
         if let mismatch = incompatibility(of: file) {
-            throw ELFError(.interpreterNotFound, "\(failure) at '\(hostPath)' \(mismatch)")
+            throw StevedoreError(.interpreterNotFound, "\(failure) at '\(hostPath)' \(mismatch)")
         }
         interpreterNames.insert(interpreter)
         interpreterNames.insert(String(interpreter.split(separator: "/").last ?? Substring(interpreter)))
@@ -244,7 +245,7 @@ private struct ResolutionSession {
         if needed.contains("/") {
             let expanded = expand(needed, origin: object.origin.imageDirectory)
             guard expanded.hasPrefix("/") else {
-                throw ELFError(.unsupportedLibraryPath, "'\(object.imagePath)' needs '\(needed)', a relative path the loader opens from the working directory at run time; relink it with an absolute path or a plain library name")
+                throw StevedoreError(.unsupportedLibraryPath, "'\(object.imagePath)' needs '\(needed)', a relative path the loader opens from the working directory at run time; relink it with an absolute path or a plain library name")
             }
             let usesOrigin = needed.contains("$ORIGIN") || needed.contains("${ORIGIN}")
             let hostDirectory = object.origin.hostDirectory.flatMap { hostOrigin in
@@ -371,7 +372,7 @@ private struct ResolutionSession {
         let file: ELFFile
         do {
             file = try ELFFile(path: hostPath)
-        } catch let error as ELFError {
+        } catch let error as StevedoreError {
             skipped.append(error.message)
             return nil
         }
@@ -383,7 +384,7 @@ private struct ResolutionSession {
         return Candidate(library: library, file: file, origin: origin, links: links)
     }
 
-    func notFound(_ needed: String, by object: LoadedObject, searched: [SearchDirectory], skipped: [String]) -> ELFError {
+    func notFound(_ needed: String, by object: LoadedObject, searched: [SearchDirectory], skipped: [String]) -> StevedoreError {
         var groups: [(label: String, directories: [String])] = []
         for directory in searched {
             let shown = directory.hostDirectory.map { "\(directory.imageDirectory) (host: \($0))" } ?? directory.imageDirectory
@@ -395,6 +396,6 @@ private struct ResolutionSession {
         }
         let searchedText = groups.isEmpty ? "no directories" : groups.map { "\($0.directories.joined(separator: ", ")) (\($0.label))" }.joined(separator: "; ")
         let skippedText = skipped.isEmpty ? "" : " Skipped unsuitable files: \(skipped.joined(separator: "; "))."
-        return ELFError(.libraryNotFound, "shared library '\(needed)', needed by '\(object.imagePath)', was not found\(rootNote). Searched: \(searchedText).\(skippedText) Install the library on this machine (or into the root), or link the program statically.")
+        return StevedoreError(.libraryNotFound, "shared library '\(needed)', needed by '\(object.imagePath)', was not found\(rootNote). Searched: \(searchedText).\(skippedText) Install the library on this machine (or into the root), or link the program statically.")
     }
 }

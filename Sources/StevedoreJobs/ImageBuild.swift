@@ -139,7 +139,7 @@ public struct ImageBuild: Sendable {
         for case .layout(let path, _) in outputs {
             do {
                 return try OCILayout(path: path).store
-            } catch let error as LayoutError where error.code == .io {
+            } catch let error as StevedoreError where error.code == .io {
                 throw StevedoreError(.unusableLocation, "cannot create the OCI layout \(path): \(error.message)", cause: error)
             }
         }

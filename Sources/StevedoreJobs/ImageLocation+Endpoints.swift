@@ -8,7 +8,7 @@ extension ImageLocation {
     /// The image this location names, for reading.
     ///
     /// - Parameter client: the client for a registry location; `nil` when none was made.
-    /// - Throws: ``StevedoreError`` `unusableLocation` for a docker-archive (outputs only); ``LayoutError`` for a missing layout.
+    /// - Throws: ``StevedoreError`` `unusableLocation` for a docker-archive (outputs only); ``StevedoreError`` for a missing layout.
     public func source(client: RegistryClient?) throws -> any ImageSource {
         switch self {
         case .layout(let path, let tag):
@@ -30,7 +30,7 @@ extension ImageLocation {
             let layout: OCILayout
             do {
                 layout = try OCILayout(path: path)
-            } catch let error as LayoutError where error.code == .io {
+            } catch let error as StevedoreError where error.code == .io {
                 throw StevedoreError(.unusableLocation, "cannot create the OCI layout \(path): \(error.message)", cause: error)
             }
             return layout.destination(tags: try (tag.map { [try ImageTag($0)] } ?? []) + extraTags)

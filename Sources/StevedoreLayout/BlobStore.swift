@@ -13,7 +13,7 @@ public struct BlobStore: BlobSink, BlobSource, Sendable {
 
     /// Opens the blob store under `root`, creating `blobs/sha256` if needed.
     ///
-    /// - Throws: ``LayoutError`` when the directory cannot be created.
+    /// - Throws: ``StevedoreError`` when the directory cannot be created.
     public init(root: String) throws {
         self.root = root
         try SystemCalls.makeDirectories("\(root)/blobs/sha256", what: "the blob directory ")
@@ -43,7 +43,7 @@ public struct BlobStore: BlobSink, BlobSource, Sendable {
         do {
             file = try FileDescriptor.openForReading(path(for: descriptor.digest))
         } catch {
-            throw LayoutError(.blobNotFound, "blob \(descriptor.digest) (\(descriptor.mediaType)) is missing from \(root)/blobs")
+            throw StevedoreError(.blobNotFound, "blob \(descriptor.digest) (\(descriptor.mediaType)) is missing from \(root)/blobs")
         }
         defer { file.close() }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
@@ -111,7 +111,7 @@ final class AtomicBlobWriter: BlobWriter {
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard let file else { throw LayoutError(.io, "blob writer for \(store.root) used after it finished") }
+        guard let file else { throw StevedoreError(.io, "blob writer for \(store.root) used after it finished") }
         hasher.update(bytes)
         do {
             try file.writeAll(bytes)
@@ -122,16 +122,16 @@ final class AtomicBlobWriter: BlobWriter {
     }
 
     func commit(expected: (digest: Digest, size: Int64)?) throws -> (digest: Digest, size: Int64) {
-        guard let file else { throw LayoutError(.io, "blob writer for \(store.root) used after it finished") }
+        guard let file else { throw StevedoreError(.io, "blob writer for \(store.root) used after it finished") }
         let digest = hasher.finalize()
         let size = hasher.count
         do {
             if let expected {
                 guard expected.digest.algorithm != "sha256" || expected.digest == digest else {
-                    throw LayoutError(.digestMismatch, "blob content has digest \(digest), expected \(expected.digest); nothing was stored")
+                    throw StevedoreError(.digestMismatch, "blob content has digest \(digest), expected \(expected.digest); nothing was stored")
                 }
                 guard expected.size < 0 || expected.size == size else {
-                    throw LayoutError(.sizeMismatch, "blob \(expected.digest) is \(size) bytes, expected \(expected.size); nothing was stored")
+                    throw StevedoreError(.sizeMismatch, "blob \(expected.digest) is \(size) bytes, expected \(expected.size); nothing was stored")
                 }
             }
             try file.sync()

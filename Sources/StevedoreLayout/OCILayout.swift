@@ -17,23 +17,23 @@ public struct OCILayout: Sendable {
 
     /// Opens the layout at `path`, creating it when `create` is true and it does not exist.
     ///
-    /// - Throws: ``LayoutError`` `notALayout` when the directory exists but is not a layout, or `io`.
+    /// - Throws: ``StevedoreError`` `notALayout` when the directory exists but is not a layout, or `io`.
     public init(path: String, create: Bool = true) throws {
         self.path = path
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         let exists = fileManager.fileExists(atPath: path, isDirectory: &isDirectory)
         if exists, !isDirectory.boolValue {
-            throw LayoutError(.notALayout, "\(path) is a file, not an OCI layout directory")
+            throw StevedoreError(.notALayout, "\(path) is a file, not an OCI layout directory")
         }
         if !exists || !fileManager.fileExists(atPath: "\(path)/oci-layout") {
             guard create else {
-                throw LayoutError(.notALayout, "\(path) is not an OCI image layout (no oci-layout file)")
+                throw StevedoreError(.notALayout, "\(path) is not an OCI image layout (no oci-layout file)")
             }
             if exists, let contents = try? fileManager.contentsOfDirectory(atPath: path),
                contents.contains(where: { !$0.hasPrefix(".") && !["blobs", "index.json", "oci-layout"].contains($0) }) {
                 // `oci-layout` is allowed: another process may have just created the layout here.
-                throw LayoutError(.notALayout, "\(path) exists and is not an OCI image layout; choose an empty or new directory")
+                throw StevedoreError(.notALayout, "\(path) exists and is not an OCI image layout; choose an empty or new directory")
             }
             try SystemCalls.makeDirectories(path)
         }
@@ -52,30 +52,30 @@ public struct OCILayout: Sendable {
     public func index() throws -> ImageIndex {
         let file = "\(path)/index.json"
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw LayoutError(.invalidIndex, "cannot read \(file)")
+            throw StevedoreError(.invalidIndex, "cannot read \(file)")
         }
         do {
             return try CanonicalJSON.decode(ImageIndex.self, from: data, what: file)
         } catch {
-            throw LayoutError(.invalidIndex, "\(error)")
+            throw StevedoreError(.invalidIndex, "\(error)")
         }
     }
 
     /// The descriptor tagged `tag`, or the only one when `tag` is `nil`.
     ///
-    /// - Throws: ``LayoutError`` `tagNotFound` listing the tags present, or `ambiguousTag`.
+    /// - Throws: ``StevedoreError`` `tagNotFound` listing the tags present, or `ambiguousTag`.
     public func resolve(tag: String?) throws -> Descriptor {
         let manifests = try index().manifests
         let tags = manifests.compactMap { $0.annotations?[AnnotationKey.refName] }
         if let tag {
             guard let found = manifests.last(where: { $0.annotations?[AnnotationKey.refName] == tag }) else {
-                throw LayoutError(.tagNotFound, "\(path) has no image tagged '\(tag)' (tags: \(tags.isEmpty ? "none" : tags.sorted().joined(separator: ", ")))")
+                throw StevedoreError(.tagNotFound, "\(path) has no image tagged '\(tag)' (tags: \(tags.isEmpty ? "none" : tags.sorted().joined(separator: ", ")))")
             }
             return found
         }
         guard manifests.count == 1, let only = manifests.first else {
-            if manifests.isEmpty { throw LayoutError(.tagNotFound, "\(path) holds no image") }
-            throw LayoutError(.ambiguousTag, "\(path) holds \(manifests.count) images; name one as oci-layout:\(path):TAG (tags: \(tags.sorted().joined(separator: ", ")))")
+            if manifests.isEmpty { throw StevedoreError(.tagNotFound, "\(path) holds no image") }
+            throw StevedoreError(.ambiguousTag, "\(path) holds \(manifests.count) images; name one as oci-layout:\(path):TAG (tags: \(tags.sorted().joined(separator: ", ")))")
         }
         return only
     }
@@ -104,11 +104,11 @@ public struct OCILayout: Sendable {
     /// Writes a single-platform image's configuration and manifest and tags it.
     ///
     /// The layers must already be in the store.
-    /// - Throws: ``LayoutError`` `blobNotFound` naming a missing layer; nothing is tagged then.
+    /// - Throws: ``StevedoreError`` `blobNotFound` naming a missing layer; nothing is tagged then.
     @discardableResult
     public func write(_ image: Image, tag: String?) throws -> Descriptor {
         for layer in image.manifest.layers where !store.contains(layer.digest) {
-            throw LayoutError(.blobNotFound, "layer \(layer.digest) is not in \(path); the image was not written")
+            throw StevedoreError(.blobNotFound, "layer \(layer.digest) is not in \(path); the image was not written")
         }
         try store.write(image.configurationData)
         try store.write(image.manifestData)

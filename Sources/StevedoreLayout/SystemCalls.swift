@@ -7,6 +7,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import StevedoreCore
 
 /// The path-level system calls the layout needs: directories, sizes, links, renames and locks.
 enum SystemCalls {
@@ -17,7 +18,7 @@ enum SystemCalls {
 
     /// Creates `path` and its missing parents, like `mkdir -p`.
     ///
-    /// - Throws: ``LayoutError`` `io` naming `path` and the system's reason, e.g. "Not a directory" when a
+    /// - Throws: ``StevedoreError`` `io` naming `path` and the system's reason, e.g. "Not a directory" when a
     ///   parent is a regular file.
     static func makeDirectories(_ path: String, what: String = "") throws {
         var current = path.hasPrefix("/") ? "" : "."
@@ -31,7 +32,7 @@ enum SystemCalls {
                 code = ENOTDIR
             }
             let place = current == path || "./\(path)" == current ? "" : " (at \(current))"
-            throw LayoutError(.io, "cannot create \(what)\(path): \(errorText(code))\(place)")
+            throw StevedoreError(.io, "cannot create \(what)\(path): \(errorText(code))\(place)")
         }
     }
 
@@ -57,11 +58,11 @@ enum SystemCalls {
 
     /// Renames `source` to `target`, replacing `target` atomically.
     ///
-    /// - Throws: ``LayoutError`` `io`: `failure`, then the system's reason.
+    /// - Throws: ``StevedoreError`` `io`: `failure`, then the system's reason.
     static func rename(_ source: String, to target: String, failure: @autoclosure () -> String) throws {
         guard systemRename(source, target) == 0 else {
             let code = errno
-            throw LayoutError(.io, "\(failure()): \(errorText(code))")
+            throw StevedoreError(.io, "\(failure()): \(errorText(code))")
         }
     }
 
@@ -72,13 +73,13 @@ enum SystemCalls {
 
     /// Runs `body` holding an exclusive `flock` on the directory `path`.
     ///
-    /// - Throws: ``LayoutError`` `io` when the directory cannot be opened or locked; what `body` throws.
+    /// - Throws: ``StevedoreError`` `io` when the directory cannot be opened or locked; what `body` throws.
     static func withExclusiveLock<T>(onDirectory path: String, _ body: () throws -> T) throws -> T {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw LayoutError(.io, "cannot open \(path): \(errorText())") }
+        guard fd >= 0 else { throw StevedoreError(.io, "cannot open \(path): \(errorText())") }
         defer { close(fd) }
         while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw LayoutError(.io, "cannot lock \(path): \(errorText())") }
+            guard errno == EINTR else { throw StevedoreError(.io, "cannot lock \(path): \(errorText())") }
         }
         defer { flock(fd, LOCK_UN) }
         return try body()
@@ -102,7 +103,7 @@ struct FileDescriptor: Sendable {
 
     private static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws -> FileDescriptor {
         let fd = path.withCString { systemOpen($0, flags | O_CLOEXEC, mode) }
-        guard fd >= 0 else { throw LayoutError(.io, "cannot open \(path): \(SystemCalls.errorText())") }
+        guard fd >= 0 else { throw StevedoreError(.io, "cannot open \(path): \(SystemCalls.errorText())") }
         return FileDescriptor(raw: fd, path: path)
     }
 
@@ -113,7 +114,7 @@ struct FileDescriptor: Sendable {
             let written = systemWrite(raw, base + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                throw LayoutError(.io, "cannot write \(path): \(SystemCalls.errorText())")
+                throw StevedoreError(.io, "cannot write \(path): \(SystemCalls.errorText())")
             }
             offset += written
         }
@@ -125,14 +126,14 @@ struct FileDescriptor: Sendable {
             let count = systemRead(raw, buffer.baseAddress, buffer.count)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw LayoutError(.io, "cannot read \(path): \(SystemCalls.errorText())")
+                throw StevedoreError(.io, "cannot read \(path): \(SystemCalls.errorText())")
             }
             return count
         }
     }
 
     func sync() throws {
-        guard fsync(raw) == 0 else { throw LayoutError(.io, "cannot flush \(path) to disk: \(SystemCalls.errorText())") }
+        guard fsync(raw) == 0 else { throw StevedoreError(.io, "cannot flush \(path) to disk: \(SystemCalls.errorText())") }
     }
 
     func close() { _ = systemClose(raw) }

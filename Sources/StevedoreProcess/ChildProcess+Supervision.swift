@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import StevedoreCore
 
 extension ChildProcess {
     /// Where the child's standard output and standard error go: a pipe read into memory (at most `limit` bytes
@@ -71,7 +72,7 @@ extension ChildProcess {
         do {
             try process.run()
         } catch {
-            throw ChildProcessError(.launchFailed, program: programName, "could not start \(programName): \(error.localizedDescription)")
+            throw StevedoreError(.programLaunchFailed, "could not start \(programName): \(error.localizedDescription)")
         }
         var pipeBlocked = inherited
         sigaddset(&pipeBlocked, SIGPIPE)
@@ -98,7 +99,7 @@ extension ChildProcess {
         let clock = ContinuousClock()
         let deadline = timeout.map { clock.now + $0 }
         var exitedAt: ContinuousClock.Instant?
-        var stopReason: ChildProcessError.Code?
+        var stopReason: StevedoreError.Code?
         var terminatedAt: ContinuousClock.Instant?
         var killed = false
         while true {
@@ -109,9 +110,9 @@ extension ChildProcess {
             if let exitedAt, !pipesOpen || now - exitedAt > Self.drainAfterExit { break }
             if stopReason == nil {
                 if cancellation.isCancelled {
-                    stopReason = .cancelled
+                    stopReason = .programCancelled
                 } else if let deadline, now >= deadline {
-                    stopReason = .timedOut
+                    stopReason = .programTimedOut
                 }
             }
             if stopReason != nil, running {
@@ -157,15 +158,13 @@ extension ChildProcess {
         process.waitUntilExit()
 
         if let stopReason {
-            switch stopReason {
-            case .cancelled:
-                throw ChildProcessError(.cancelled, program: programName, "\(programName) was stopped because the operation was cancelled")
-            default:
-                throw ChildProcessError(
-                    .timedOut, program: programName,
-                    "\(programName) did not finish within \(Self.seconds(timeout ?? .zero)) and was stopped; check that it does not wait for input or a network"
-                )
+            if stopReason == .programCancelled {
+                throw StevedoreError(.programCancelled, "\(programName) was stopped because the operation was cancelled")
             }
+            throw StevedoreError(
+                .programTimedOut,
+                "\(programName) did not finish within \(Self.seconds(timeout ?? .zero)) and was stopped; check that it does not wait for input or a network"
+            )
         }
         let status: ChildProcessStatus = process.terminationReason == .uncaughtSignal
             ? .signalled(process.terminationStatus)
@@ -274,7 +273,7 @@ private final class ResultBox<Value: Sendable>: @unchecked Sendable {
 
     func get() throws -> Value {
         guard let result = lock.withLock({ result }) else {
-            throw ChildProcessError(.launchFailed, program: "", "the supervising thread ended without a result")
+            throw StevedoreError(.programLaunchFailed, "the supervising thread ended without a result")
         }
         return try result.get()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import StevedoreCore
 
 /// A program to run as a child process: the one place Stevedore starts other programs (git, Kamal, `swift package`,
 /// docker credential helpers).
@@ -7,7 +8,7 @@ import Foundation
 /// waits on the other cannot block; input is written the same way, and a child that closes its standard input
 /// without reading it is no error. With a ``timeout`` the child (and the process group it leads) gets `SIGTERM`
 /// when the time is up and `SIGKILL` after ``terminationGracePeriod``, and the run throws
-/// ``ChildProcessError/Code/timedOut``.
+/// ``StevedoreError/Code/programTimedOut``.
 ///
 /// ```swift
 /// let output = try await ChildProcess("git", ["rev-parse", "HEAD"], timeout: .seconds(60)).run()
@@ -62,14 +63,14 @@ public struct ChildProcess: Sendable {
     /// Runs the child, capturing standard output and standard error, and returns when it has ended.
     ///
     /// The waiting happens on a thread of its own, not on the caller's executor. Cancelling the task stops the
-    /// child and throws ``ChildProcessError/Code/cancelled``.
+    /// child and throws ``StevedoreError/Code/programCancelled``.
     ///
     /// - Parameters:
     ///   - input: What the child reads on standard input.
     ///   - outputLimit: The most bytes kept of each stream; the rest is read and dropped
     ///     (``ChildProcessOutput/isTruncated``).
     /// - Returns: The output and how the child ended; a non-zero exit status is not an error here.
-    /// - Throws: ``ChildProcessError`` when the child cannot be started or exceeds its timeout.
+    /// - Throws: ``StevedoreError`` when the child cannot be started or exceeds its timeout.
     public func run(input: Input = .none, outputLimit: Int = ChildProcess.defaultOutputLimit) async throws -> ChildProcessOutput {
         let cancellation = CancellationSignal()
         return try await withTaskCancellationHandler {
@@ -88,7 +89,7 @@ public struct ChildProcess: Sendable {
     /// Runs the child like ``run(input:outputLimit:)``, blocking the calling thread until it has ended; for
     /// synchronous callers.
     ///
-    /// - Throws: ``ChildProcessError`` when the child cannot be started or exceeds its timeout.
+    /// - Throws: ``StevedoreError`` when the child cannot be started or exceeds its timeout.
     public func runAndWait(input: Input = .none, outputLimit: Int = ChildProcess.defaultOutputLimit) throws -> ChildProcessOutput {
         try Self.onOwnThread {
             try self.supervise(input: input, capture: .init(limit: outputLimit), cancellation: CancellationSignal()).output
@@ -99,7 +100,7 @@ public struct ChildProcess: Sendable {
     /// default) and its standard input inherited, as a program run from a terminal.
     ///
     /// - Returns: How the child ended.
-    /// - Throws: ``ChildProcessError`` when the child cannot be started, exceeds its timeout or the task is cancelled.
+    /// - Throws: ``StevedoreError`` when the child cannot be started, exceeds its timeout or the task is cancelled.
     public func runPassingOutputThrough(
         standardOutput: FileHandle = .standardOutput,
         standardError: FileHandle = .standardError
@@ -131,7 +132,7 @@ public struct ChildProcess: Sendable {
                 ? executable
                 : URL(fileURLWithPath: executable, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).path
             guard FileManager.default.isExecutableFile(atPath: path) else {
-                throw ChildProcessError(.notFound, program: programName, "\(executable) is not an executable file")
+                throw StevedoreError(.programNotFound, "\(executable) is not an executable file")
             }
             return path
         }
@@ -140,7 +141,7 @@ public struct ChildProcess: Sendable {
             let candidate = "\(directory)/\(executable)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        throw ChildProcessError(.notFound, program: executable, "\(executable) is not installed or not on PATH; install it or add its directory to PATH")
+        throw StevedoreError(.programNotFound, "\(executable) is not installed or not on PATH; install it or add its directory to PATH")
     }
 }
 

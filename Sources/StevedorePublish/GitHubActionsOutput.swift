@@ -1,5 +1,6 @@
 import Foundation
 import StevedoreGitHub
+import StevedoreCore
 
 /// Reports a pushed image to GitHub Actions and to later steps: step outputs (`$GITHUB_OUTPUT`), the job summary
 /// (`$GITHUB_STEP_SUMMARY`) and a plain file holding `REF@digest`.
@@ -58,14 +59,14 @@ public struct GitHubActionsOutput: Sendable {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data((image.taggedPinnedReference + "\n").utf8).write(to: url, options: .atomic)
         } catch {
-            throw PublishError(.outputFailed, "Could not write the pushed reference to \(path): \(error.localizedDescription)")
+            throw StevedoreError(.outputFailed, "Could not write the pushed reference to \(path): \(error.localizedDescription)")
         }
     }
 
     private static func append(_ text: String, to path: String, name: String) throws {
         if !FileManager.default.fileExists(atPath: path) {
             guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw PublishError(.outputFailed, "Could not create \(name) file \(path); check that its directory exists and is writable.")
+                throw StevedoreError(.outputFailed, "Could not create \(name) file \(path); check that its directory exists and is writable.")
             }
         }
         do {
@@ -74,7 +75,7 @@ public struct GitHubActionsOutput: Sendable {
             try handle.seekToEnd()
             try handle.write(contentsOf: Data(text.utf8))
         } catch {
-            throw PublishError(.outputFailed, "Could not append to \(name) file \(path): \(error.localizedDescription)")
+            throw StevedoreError(.outputFailed, "Could not append to \(name) file \(path): \(error.localizedDescription)")
         }
     }
 }

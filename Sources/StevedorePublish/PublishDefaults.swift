@@ -38,8 +38,8 @@ public struct PublishDefaults: Sendable {
         let git: GitSnapshot?
         do {
             git = try GitRepository(directory: packageDirectory).snapshot()
-        } catch let error as GitError {
-            throw PublishError(error.code == .unavailable ? .commandFailed : .gitFailed, error.message)
+        } catch let error as StevedoreError where error.code == .gitUnavailable || error.code == .gitQueryFailed {
+            throw StevedoreError(error.code == .gitUnavailable ? .commandFailed : .gitFailed, error.message)
         }
         return PublishDefaults(
             environment: environment,
@@ -69,7 +69,7 @@ public struct PublishDefaults: Sendable {
         var epoch = options.sourceDateEpoch
         if epoch == nil, let variable = nonEmpty("SOURCE_DATE_EPOCH") {
             guard let value = Int64(variable), value >= 0 else {
-                throw PublishError(.invalidArgument, "SOURCE_DATE_EPOCH='\(variable)' is not a whole number of seconds; unset it or fix it.")
+                throw StevedoreError(.invalidArgument, "SOURCE_DATE_EPOCH='\(variable)' is not a whole number of seconds; unset it or fix it.")
             }
             epoch = value
         }
@@ -85,7 +85,7 @@ public struct PublishDefaults: Sendable {
         var tags: [String] = []
         if options.tags.isEmpty {
             guard let revision else {
-                throw PublishError(.missingRevision, "No commit to tag the image with: the package is not in a git work tree with a commit and GITHUB_SHA is not set. Pass --tag TAG (repeatable), or commit first.")
+                throw StevedoreError(.missingRevision, "No commit to tag the image with: the package is not in a git work tree with a commit and GITHUB_SHA is not set. Pass --tag TAG (repeatable), or commit first.")
             }
             tags = CommitTag.tags(commit: revision, isDirty: git?.isDirty ?? false, isDefaultBranch: onDefaultBranch)
         } else {
@@ -114,16 +114,16 @@ public struct PublishDefaults: Sendable {
             let reference: ImageReference
             do {
                 reference = try ImageReference(parsing: explicit)
-            } catch let error as ImageModelError {
-                throw PublishError(.invalidArgument, "--repository: \(error.message)")
+            } catch let error as StevedoreError {
+                throw StevedoreError(.invalidArgument, "--repository: \(error.message)")
             }
             guard reference.tag == nil, reference.digest == nil else {
-                throw PublishError(.invalidArgument, "--repository '\(explicit)' must not carry a tag or digest; pass tags with --tag.")
+                throw StevedoreError(.invalidArgument, "--repository '\(explicit)' must not carry a tag or digest; pass tags with --tag.")
             }
             return reference.name
         }
         if let name = gitHubRepository { return name.containerRepository }
-        throw PublishError(.missingRepository, "No image repository to push to: pass --repository REGISTRY/PATH (for example --repository ghcr.io/OWNER/NAME). Stevedore derives ghcr.io/OWNER/NAME only under GitHub Actions (GITHUB_REPOSITORY) or from a GitHub URL in the git remote 'origin'.")
+        throw StevedoreError(.missingRepository, "No image repository to push to: pass --repository REGISTRY/PATH (for example --repository ghcr.io/OWNER/NAME). Stevedore derives ghcr.io/OWNER/NAME only under GitHub Actions (GITHUB_REPOSITORY) or from a GitHub URL in the git remote 'origin'.")
     }
 
     private func nonEmpty(_ key: String) -> String? {

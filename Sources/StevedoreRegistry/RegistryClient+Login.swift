@@ -6,11 +6,11 @@ extension RegistryClient {
     /// does: a token without scope for Bearer registries, `GET /v2/` for Basic ones.
     ///
     /// - Returns: the accepted credential.
-    /// - Throws: ``RegistryError`` `unauthorized` when the registry refuses it or none is configured.
+    /// - Throws: ``StevedoreError`` `unauthorized` when the registry refuses it or none is configured.
     public func checkCredentials(registry: String) async throws -> Credential {
         let deadline = makeDeadline()
         guard let credential = try await transport.credential(for: registry) else {
-            throw RegistryError(.unauthorized, "no credentials for \(registry): give --username with --password-stdin")
+            throw StevedoreError(.unauthorized, "no credentials for \(registry): give --username with --password-stdin")
         }
         let session = try await transport.session(for: registry, deadline: deadline)
         guard let challenge = session.challenge else { return credential }
@@ -23,7 +23,7 @@ extension RegistryClient {
             deadline: deadline
         )
         guard response.status == 200 else {
-            throw RegistryError(.unauthorized, "\(registry) refused \(credential); check the user name and password or token")
+            throw StevedoreError(.unauthorized, "\(registry) refused \(credential); check the user name and password or token")
         }
         return credential
     }

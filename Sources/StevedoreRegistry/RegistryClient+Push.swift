@@ -11,13 +11,13 @@ extension RegistryClient {
     /// manifests; then the index, if any; each tag last. An interrupted push never leaves a tag pointing at
     /// missing content.
     ///
-    /// - Throws: ``RegistryError``; ``ImageModelError`` for an invalid tag.
+    /// - Throws: ``StevedoreError``; ``StevedoreError`` for an invalid tag.
     public func push(_ request: PushRequest) async throws -> PushResult {
         guard !request.images.isEmpty else {
-            throw RegistryError(.unsupported, "nothing to push to \(request.target)")
+            throw StevedoreError(.unsupported, "nothing to push to \(request.target)")
         }
         guard request.images.count == 1 || request.indexData != nil else {
-            throw RegistryError(.unsupported, "pushing \(request.images.count) images to \(request.target) needs the index that lists them")
+            throw StevedoreError(.unsupported, "pushing \(request.images.count) images to \(request.target) needs the index that lists them")
         }
         let deadline = makeDeadline()
         let target = request.target
@@ -134,7 +134,7 @@ extension RegistryClient {
             deadline: deadline
         )
         guard let location = response.headers.first(name: "Location"), !location.isEmpty else {
-            throw RegistryError(.invalidResponse, "\(target.registry) started an upload without a Location header")
+            throw StevedoreError(.invalidResponse, "\(target.registry) started an upload without a Location header")
         }
         return location
     }
@@ -174,7 +174,7 @@ extension RegistryClient {
                 deadline: deadline
             )
             guard let next = response.headers.first(name: "Location"), !next.isEmpty else {
-                throw RegistryError(.invalidResponse, "\(target.registry) accepted a chunk without a Location header")
+                throw StevedoreError(.invalidResponse, "\(target.registry) accepted a chunk without a Location header")
             }
             location = next
             progress.advanced(descriptor.digest, by: Int(length))
@@ -192,7 +192,7 @@ extension RegistryClient {
         }
         if buffer.readableBytes > 0 { try await send() }
         guard offset == descriptor.size else {
-            throw RegistryError(.transferSizeMismatch, "\(descriptor.digest) is \(offset) bytes in the source, its descriptor says \(descriptor.size)")
+            throw StevedoreError(.transferSizeMismatch, "\(descriptor.digest) is \(offset) bytes in the source, its descriptor says \(descriptor.size)")
         }
         let url = RegistryTransport.appendingQuery(location, name: "digest", value: descriptor.digest.description)
         let response = try await transport.response(
@@ -218,10 +218,10 @@ extension RegistryClient {
     private func checkDigestHeader(_ headers: HTTPHeaders, _ digest: Digest, target: ImageReference, what: String) throws {
         guard let header = headers.first(name: "Docker-Content-Digest"), !header.isEmpty else { return }
         guard let announced = try? Digest(parsing: header) else {
-            throw RegistryError(.invalidResponse, "\(target.registry) answered with an invalid Docker-Content-Digest '\(header)'")
+            throw StevedoreError(.invalidResponse, "\(target.registry) answered with an invalid Docker-Content-Digest '\(header)'")
         }
         guard announced.algorithm != digest.algorithm || announced == digest else {
-            throw RegistryError(.transferDigestMismatch, "\(target.registry) stored the \(what) \(digest) as \(announced); the upload was corrupted")
+            throw StevedoreError(.transferDigestMismatch, "\(target.registry) stored the \(what) \(digest) as \(announced); the upload was corrupted")
         }
     }
 }

@@ -15,7 +15,7 @@ public final class RegistryClient: Sendable {
 
     /// Creates a client.
     ///
-    /// - Throws: ``RegistryError`` with code `tlsFailure` when the CA file cannot be read.
+    /// - Throws: ``StevedoreError`` with code `tlsFailure` when the CA file cannot be read.
     public init(configuration: RegistryConfiguration = RegistryConfiguration()) throws {
         self.configuration = configuration
         self.transport = try RegistryTransport(configuration: configuration)
@@ -49,7 +49,7 @@ public final class RegistryClient: Sendable {
     /// The descriptor of the manifest or index `reference` names (by `HEAD`), or `nil` when the tag or digest
     /// does not exist. Used to check that a tag exists before deploying it.
     ///
-    /// - Throws: ``RegistryError`` for authentication failures, an unknown repository, or an unreachable registry.
+    /// - Throws: ``StevedoreError`` for authentication failures, an unknown repository, or an unreachable registry.
     public func manifestDescriptor(of reference: ImageReference) async throws -> Descriptor? {
         let deadline = makeDeadline()
         let request = RegistryRequest(
@@ -76,27 +76,27 @@ public final class RegistryClient: Sendable {
         let response: RegistryResponse
         do {
             response = try await transport.exchange(request, deadline: deadline, limit: 4 << 20)
-        } catch let error as RegistryError where error.code == .manifestNotFound {
+        } catch let error as StevedoreError where error.code == .manifestNotFound {
             if !(try await repositoryExists(reference, deadline: deadline)) {
-                throw RegistryError(.repositoryNotFound, "repository \(reference.repository) does not exist on \(reference.registry) (looking for \(reference))")
+                throw StevedoreError(.repositoryNotFound, "repository \(reference.repository) does not exist on \(reference.registry) (looking for \(reference))")
             }
             let what = reference.digest.map { "digest \($0)" } ?? "tag '\(reference.tag ?? "latest")'"
-            throw RegistryError(.manifestNotFound, "\(reference.name) has no \(what)")
+            throw StevedoreError(.manifestNotFound, "\(reference.name) has no \(what)")
         }
         let digest = Digest.sha256(of: response.body)
         if let wanted = reference.digest, wanted.algorithm == "sha256", wanted != digest {
-            throw RegistryError(.transferDigestMismatch, "\(reference.registry) answered \(reference) with a manifest whose digest is \(digest)")
+            throw StevedoreError(.transferDigestMismatch, "\(reference.registry) answered \(reference) with a manifest whose digest is \(digest)")
         }
         if reference.digest == nil, let header = response.headers.first(name: "Docker-Content-Digest"),
            let announced = try? Digest(parsing: header), announced.algorithm == "sha256", announced != digest {
-            throw RegistryError(.transferDigestMismatch, "\(reference.registry) announced \(announced) for \(reference) but sent a manifest whose digest is \(digest)")
+            throw StevedoreError(.transferDigestMismatch, "\(reference.registry) announced \(announced) for \(reference) but sent a manifest whose digest is \(digest)")
         }
         var mediaType = MediaType.declared(in: response.body)
         if mediaType == nil, let header = response.headers.first(name: "Content-Type") {
             mediaType = Self.mediaType(fromContentType: header)
         }
         guard let mediaType, mediaType.isManifest || mediaType.isIndex else {
-            throw RegistryError(.unsupported, "\(reference) is \(mediaType?.rawValue ?? "of no known media type"), not an OCI or Docker v2 image manifest or index")
+            throw StevedoreError(.unsupported, "\(reference) is \(mediaType?.rawValue ?? "of no known media type"), not an OCI or Docker v2 image manifest or index")
         }
         return (Descriptor(mediaType: mediaType, digest: digest, size: Int64(response.body.count)), response.body)
     }

@@ -44,7 +44,7 @@ public struct RegistryImageSource: ImageSource {
         if descriptor.mediaType.isManifest || descriptor.mediaType.isIndex {
             let (fetched, data) = try await client.fetchManifest(reference.with(digest: descriptor.digest), deadline: deadline)
             guard fetched.size == descriptor.size else {
-                throw RegistryError(.transferSizeMismatch, "\(descriptor.digest) from \(reference.name) is \(fetched.size) bytes, its descriptor says \(descriptor.size)")
+                throw StevedoreError(.transferSizeMismatch, "\(descriptor.digest) from \(reference.name) is \(fetched.size) bytes, its descriptor says \(descriptor.size)")
             }
             try await TemporaryBytes.with(copyOf: data) { try await consumer($0) }
             return
@@ -60,7 +60,7 @@ public struct RegistryImageSource: ImageSource {
                 for try await buffer in response.body {
                     let count = Int64(buffer.readableBytes)
                     guard position + count <= descriptor.size else {
-                        throw RegistryError(.transferSizeMismatch, "\(descriptor.digest) from \(reference.name) is larger than the \(descriptor.size) bytes its descriptor says")
+                        throw StevedoreError(.transferSizeMismatch, "\(descriptor.digest) from \(reference.name) is larger than the \(descriptor.size) bytes its descriptor says")
                     }
                     try await TemporaryBytes.with(copyOf: buffer.readableBytesView) { bytes in
                         hasher.update(bytes)
@@ -73,7 +73,7 @@ public struct RegistryImageSource: ImageSource {
                     }
                     position += count
                 }
-            } catch let error as RegistryError {
+            } catch let error as StevedoreError {
                 throw error
             } catch let error as CancellationError {
                 throw error
@@ -81,11 +81,11 @@ public struct RegistryImageSource: ImageSource {
                 throw TransientFailure(lastAnswer: "connection lost while downloading \(descriptor.digest.shortForm): \(error)")
             }
             guard position == descriptor.size else {
-                throw RegistryError(.transferSizeMismatch, "\(descriptor.digest) from \(reference.name) is \(position) bytes, its descriptor says \(descriptor.size)")
+                throw StevedoreError(.transferSizeMismatch, "\(descriptor.digest) from \(reference.name) is \(position) bytes, its descriptor says \(descriptor.size)")
             }
             let actual = hasher.finalize()
             guard descriptor.digest.algorithm != "sha256" || actual == descriptor.digest else {
-                throw RegistryError(.transferDigestMismatch, "\(reference.name) sent \(actual) when asked for \(descriptor.digest)")
+                throw StevedoreError(.transferDigestMismatch, "\(reference.name) sent \(actual) when asked for \(descriptor.digest)")
             }
         }
         progress?.finished(descriptor, outcome: .downloaded)

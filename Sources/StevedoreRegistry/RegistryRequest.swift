@@ -42,7 +42,7 @@ struct RegistryRequest: Sendable {
     /// The statuses the caller handles; any other is an error or a retry.
     var accepted: Set<UInt>
     /// What 404 means for this request.
-    var notFound: RegistryError.Code = .rejected
+    var notFound: StevedoreError.Code = .rejected
     /// For messages: `PUT /v2/app/manifests/latest`.
     var summary: String {
         var path = target

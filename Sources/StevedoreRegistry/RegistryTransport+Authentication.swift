@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import StevedoreAuth
+import StevedoreCore
 
 extension RegistryTransport {
     func session(for registry: String, deadline: OperationDeadline) async throws -> RegistrySessions.Session {
@@ -18,7 +19,7 @@ extension RegistryTransport {
             let session = try await ping(base: "http://\(registry)", registry: registry, deadline: deadline, probing: true)
             logger.debug("plain HTTP", metadata: ["registry": "\(registry)"])
             return session
-        } catch let plainError as RegistryError where plainError.code == .invalidResponse || plainError.code == .connectionFailed {
+        } catch let plainError as StevedoreError where plainError.code == .invalidResponse || plainError.code == .connectionFailed {
             return try await ping(base: "https://\(registry)", registry: registry, deadline: deadline)
         }
     }
@@ -34,7 +35,7 @@ extension RegistryTransport {
             } catch {
                 let classified = classify(error, request: RegistryRequest(method: .GET, registry: registry, target: "/v2/", scopes: [], accepted: []), deadline: deadline)
                 if let failure = classified as? TransientFailure, fallsBack {
-                    throw RegistryError(.connectionFailed, "cannot reach \(registry) over plain HTTP: \(failure.lastAnswer)")
+                    throw StevedoreError(.connectionFailed, "cannot reach \(registry) over plain HTTP: \(failure.lastAnswer)")
                 }
                 throw classified
             }
@@ -46,13 +47,13 @@ extension RegistryTransport {
                 return RegistrySessions.Session(baseURL: base, challenge: nil)
             case 401:
                 guard let challenge = challenges.first(where: { $0.scheme == "bearer" }) ?? challenges.first(where: { $0.scheme == "basic" }) else {
-                    throw RegistryError(.invalidResponse, "\(registry) answered GET /v2/ with 401 but no Basic or Bearer challenge")
+                    throw StevedoreError(.invalidResponse, "\(registry) answered GET /v2/ with 401 but no Basic or Bearer challenge")
                 }
                 return RegistrySessions.Session(baseURL: base, challenge: challenge)
             case let code where RetryPolicy.retryableStatuses.contains(code):
                 throw TransientFailure(lastAnswer: Self.statusText(response.status), retryAfter: response.headers.first(name: "Retry-After").flatMap(Self.parseRetryAfter))
             default:
-                throw RegistryError(.invalidResponse, "\(base) is not a registry: GET /v2/ answered \(Self.statusText(response.status))")
+                throw StevedoreError(.invalidResponse, "\(base) is not a registry: GET /v2/ answered \(Self.statusText(response.status))")
             }
         }
     }
@@ -72,7 +73,7 @@ extension RegistryTransport {
             }
             return "Bearer \(token)"
         default:
-            throw RegistryError(.unsupported, "\(registry) asks for \(challenge.scheme) authentication; only Basic and Bearer are supported")
+            throw StevedoreError(.unsupported, "\(registry) asks for \(challenge.scheme) authentication; only Basic and Bearer are supported")
         }
     }
 
@@ -83,18 +84,18 @@ extension RegistryTransport {
     /// Asks the challenge's realm for a token with one `scope=` per scope, sending the credential as Basic.
     func fetchToken(registry: String, challenge: AuthenticationChallenge, scopes: [String], credential: Credential?, deadline: OperationDeadline) async throws -> (token: String, lifetime: Double) {
         guard let realm = challenge.realm, var components = URLComponents(string: realm), let scheme = components.scheme?.lowercased(), let host = components.host else {
-            throw RegistryError(.invalidResponse, "\(registry) sent a Bearer challenge without a usable realm")
+            throw StevedoreError(.invalidResponse, "\(registry) sent a Bearer challenge without a usable realm")
         }
         let realmHost = components.port.map { "\(host):\($0)" } ?? host
         guard scheme == "https" || (scheme == "http" && (configuration.allowsPlainHTTP(realmHost) || configuration.allowsPlainHTTP(registry))) else {
-            throw RegistryError(.tlsFailure, "\(registry) sends credentials to \(realm) over plain HTTP; refusing (allow it with --insecure-registry \(realmHost))")
+            throw StevedoreError(.tlsFailure, "\(registry) sends credentials to \(realm) over plain HTTP; refusing (allow it with --insecure-registry \(realmHost))")
         }
         var items = components.queryItems ?? []
         if let service = challenge.service { items.append(URLQueryItem(name: "service", value: service)) }
         for scope in scopes { items.append(URLQueryItem(name: "scope", value: scope)) }
         components.queryItems = items.isEmpty ? nil : items
         guard let url = components.string else {
-            throw RegistryError(.invalidResponse, "\(registry) sent a Bearer challenge with an unusable realm \(realm)")
+            throw StevedoreError(.invalidResponse, "\(registry) sent a Bearer challenge with an unusable realm \(realm)")
         }
         let who = credential?.description ?? "anonymous access"
         return try await withRetries("GET token from \(realmHost)", registry: registry, deadline: deadline) {
@@ -112,7 +113,7 @@ extension RegistryTransport {
             case 200:
                 guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
                       let token = (object["token"] as? String) ?? (object["access_token"] as? String), !token.isEmpty else {
-                    throw RegistryError(.invalidResponse, "the token service of \(registry) (\(realmHost)) answered without a token")
+                    throw StevedoreError(.invalidResponse, "the token service of \(registry) (\(realmHost)) answered without a token")
                 }
                 let lifetime = (object["expires_in"] as? NSNumber)?.doubleValue ?? 60
                 return (token, max(lifetime, 1))
@@ -120,11 +121,11 @@ extension RegistryTransport {
                 let hint = credential == nil
                     ? "it needs credentials: use `stevedore login \(registry)`, --username with --password-stdin, or STEVEDORE_REGISTRY_USERNAME/STEVEDORE_REGISTRY_PASSWORD"
                     : "check the user name and password or token"
-                throw RegistryError(.unauthorized, "\(registry) refused \(who): its token service answered \(Self.statusText(response.status))\(RegistryErrorBody(body).summarySuffix); \(hint)")
+                throw StevedoreError(.unauthorized, "\(registry) refused \(who): its token service answered \(Self.statusText(response.status))\(RegistryErrorBody(body).summarySuffix); \(hint)")
             case let code where RetryPolicy.retryableStatuses.contains(code):
                 throw TransientFailure(lastAnswer: "token service: " + Self.statusText(response.status), retryAfter: response.headers.first(name: "Retry-After").flatMap(Self.parseRetryAfter))
             default:
-                throw RegistryError(.rejected, "the token service of \(registry) answered \(Self.statusText(response.status))\(RegistryErrorBody(body).summarySuffix) for \(who)")
+                throw StevedoreError(.rejected, "the token service of \(registry) answered \(Self.statusText(response.status))\(RegistryErrorBody(body).summarySuffix) for \(who)")
             }
         }
     }

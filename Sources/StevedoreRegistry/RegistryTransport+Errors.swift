@@ -4,24 +4,25 @@ import NIOHTTP1
 import NIOSSL
 import StevedoreAuth
 import StevedoreGitHub
+import StevedoreCore
 
 extension RegistryTransport {
-    /// Turns a transport error into a ``RegistryError`` (not retried) or a ``TransientFailure``.
+    /// Turns a transport error into a ``StevedoreError`` (not retried) or a ``TransientFailure``.
     func classify(_ error: any Error, request: RegistryRequest, deadline: OperationDeadline) -> any Error {
         if error is CancellationError { return error }
-        if let error = error as? RegistryError { return error }
+        if let error = error as? StevedoreError { return error }
         if let error = error as? HTTPClientError, error == .deadlineExceeded {
-            return RegistryError(.timedOut, "gave up on \(request.registry) after \(deadline.elapsedText): the time bound of \(Self.seconds(deadline.seconds)) ran out during \(request.summary)")
+            return StevedoreError(.timedOut, "gave up on \(request.registry) after \(deadline.elapsedText): the time bound of \(Self.seconds(deadline.seconds)) ran out during \(request.summary)")
         }
         let text = Self.describe(error)
         if error is NIOSSLError || error is BoringSSLError || text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("handshake") {
-            return RegistryError(.tlsFailure, "TLS with \(request.registry) failed: \(text); if the registry uses a private CA, pass --ca-file CA.pem (or set SSL_CERT_FILE)")
+            return StevedoreError(.tlsFailure, "TLS with \(request.registry) failed: \(text); if the registry uses a private CA, pass --ca-file CA.pem (or set SSL_CERT_FILE)")
         }
         return TransientFailure(lastAnswer: "connection error: \(text)")
     }
 
     /// The error for an answer that is neither accepted nor retried.
-    func error(for response: HTTPClientResponse, body: Data, request: RegistryRequest, scopes: [String]) async -> RegistryError {
+    func error(for response: HTTPClientResponse, body: Data, request: RegistryRequest, scopes: [String]) async -> StevedoreError {
         let registry = request.registry
         let details = RegistryErrorBody(body)
         let status = response.status.code
@@ -36,13 +37,13 @@ extension RegistryTransport {
         if status == 401 {
             let challenges = response.headers["WWW-Authenticate"].flatMap(AuthenticationChallenge.parse)
             if credential == nil {
-                return RegistryError(.unauthorized, "\(registry) needs credentials to \(action) \(repository ?? "this repository") (\(request.summary) answered 401); use `stevedore login \(registry)`, --username with --password-stdin, or STEVEDORE_REGISTRY_USERNAME/STEVEDORE_REGISTRY_PASSWORD")
+                return StevedoreError(.unauthorized, "\(registry) needs credentials to \(action) \(repository ?? "this repository") (\(request.summary) answered 401); use `stevedore login \(registry)`, --username with --password-stdin, or STEVEDORE_REGISTRY_USERNAME/STEVEDORE_REGISTRY_PASSWORD")
             }
             if challenges.contains(where: { $0.error == "insufficient_scope" }) || codes.contains("DENIED") {
                 return deniedError(registry: registry, who: who, action: action, repository: repository, request: request, details: details)
             }
             if challenges.contains(where: { $0.scheme == "basic" }) || codes.contains("UNAUTHORIZED") && !challenges.contains(where: { $0.scheme == "bearer" }) {
-                return RegistryError(.unauthorized, "\(registry) refused \(who) (\(request.summary) answered 401\(details.summarySuffix)); check the user name and password or token")
+                return StevedoreError(.unauthorized, "\(registry) refused \(who) (\(request.summary) answered 401\(details.summarySuffix)); check the user name and password or token")
             }
             return deniedError(registry: registry, who: who, action: action, repository: repository, request: request, details: details)
         }
@@ -50,30 +51,30 @@ extension RegistryTransport {
             return deniedError(registry: registry, who: who, action: action, repository: repository, request: request, details: details)
         }
         if codes.contains("NAME_UNKNOWN") {
-            return RegistryError(.repositoryNotFound, "repository \(repository ?? "") does not exist on \(registry) (\(request.summary) answered \(Self.statusText(response.status))\(details.summarySuffix))")
+            return StevedoreError(.repositoryNotFound, "repository \(repository ?? "") does not exist on \(registry) (\(request.summary) answered \(Self.statusText(response.status))\(details.summarySuffix))")
         }
         if codes.contains("MANIFEST_UNKNOWN") || (status == 404 && request.notFound == .manifestNotFound) {
-            return RegistryError(.manifestNotFound, "\(registry)/\(repository ?? "") has no such tag or digest (\(request.summary) answered \(Self.statusText(response.status))\(details.summarySuffix))")
+            return StevedoreError(.manifestNotFound, "\(registry)/\(repository ?? "") has no such tag or digest (\(request.summary) answered \(Self.statusText(response.status))\(details.summarySuffix))")
         }
         if codes.contains("BLOB_UNKNOWN") || (status == 404 && request.notFound == .blobNotFound) {
-            return RegistryError(.blobNotFound, "\(registry)/\(repository ?? "") has no such blob (\(request.summary) answered \(Self.statusText(response.status))\(details.summarySuffix))")
+            return StevedoreError(.blobNotFound, "\(registry)/\(repository ?? "") has no such blob (\(request.summary) answered \(Self.statusText(response.status))\(details.summarySuffix))")
         }
         if codes.contains("DIGEST_INVALID") {
-            return RegistryError(.transferDigestMismatch, "\(registry) says the content of \(request.summary) does not match its digest\(details.summarySuffix)")
+            return StevedoreError(.transferDigestMismatch, "\(registry) says the content of \(request.summary) does not match its digest\(details.summarySuffix)")
         }
         if codes.contains("SIZE_INVALID") {
-            return RegistryError(.transferSizeMismatch, "\(registry) says the content of \(request.summary) does not have the declared size\(details.summarySuffix)")
+            return StevedoreError(.transferSizeMismatch, "\(registry) says the content of \(request.summary) does not have the declared size\(details.summarySuffix)")
         }
         if status == 404 {
-            return RegistryError(request.notFound == .rejected ? .repositoryNotFound : request.notFound, "\(registry) answered \(request.summary) with 404 Not Found\(details.summarySuffix)")
+            return StevedoreError(request.notFound == .rejected ? .repositoryNotFound : request.notFound, "\(registry) answered \(request.summary) with 404 Not Found\(details.summarySuffix)")
         }
-        return RegistryError(.rejected, "\(registry) rejected \(request.summary): \(Self.statusText(response.status))\(details.summarySuffix)")
+        return StevedoreError(.rejected, "\(registry) rejected \(request.summary): \(Self.statusText(response.status))\(details.summarySuffix)")
     }
 
-    private func deniedError(registry: String, who: String, action: String, repository: String?, request: RegistryRequest, details: RegistryErrorBody) -> RegistryError {
+    private func deniedError(registry: String, who: String, action: String, repository: String?, request: RegistryRequest, details: RegistryErrorBody) -> StevedoreError {
         var message = "\(registry) denied \(who) permission to \(action) \(repository ?? "the repository") (\(request.summary)\(details.summarySuffix))"
         if GitHubContainerRegistry.isHost(registry) { message += ". " + GitHubContainerRegistry.deniedExplanation }
-        return RegistryError(.denied, message)
+        return StevedoreError(.denied, message)
     }
 
     static func statusText(_ status: HTTPResponseStatus) -> String { "\(status.code) \(status.reasonPhrase)" }

@@ -1,4 +1,5 @@
 import Foundation
+import StevedoreCore
 
 /// A failure that another attempt may cure: a lost connection or a 408, 429, 5xx answer.
 struct TransientFailure: Error {
@@ -20,11 +21,11 @@ extension RegistryTransport {
             } catch let failure as TransientFailure {
                 let times = attempt == 1 ? "once" : "\(attempt) times"
                 if attempt >= policy.maximumAttempts {
-                    throw RegistryError(.retriesExhausted, "\(registry) kept failing: \(what) was tried \(times); the last answer was \(failure.lastAnswer)")
+                    throw StevedoreError(.retriesExhausted, "\(registry) kept failing: \(what) was tried \(times); the last answer was \(failure.lastAnswer)")
                 }
                 let delay = min(failure.retryAfter ?? policy.delay(afterAttempt: attempt), 300)
                 guard delay < deadline.remaining else {
-                    throw RegistryError(.timedOut, "gave up on \(registry) after \(deadline.elapsedText) (the time bound is \(Self.seconds(deadline.seconds))): \(what) was tried \(times); the last answer was \(failure.lastAnswer)")
+                    throw StevedoreError(.timedOut, "gave up on \(registry) after \(deadline.elapsedText) (the time bound is \(Self.seconds(deadline.seconds))): \(what) was tried \(times); the last answer was \(failure.lastAnswer)")
                 }
                 configuration.progress.note("\(registry): \(what): \(failure.lastAnswer); retrying in \((delay * 10).rounded() / 10) s")
                 logger.debug("retrying", metadata: ["registry": "\(registry)", "request": "\(what)", "answer": "\(failure.lastAnswer)"])

@@ -1,9 +1,10 @@
 import NIOSSL
+import StevedoreCore
 
 extension RegistryTransport {
     /// The client TLS configuration: the system's trust roots plus the certificates of `--ca-file` and `SSL_CERT_FILE`.
     ///
-    /// - Throws: ``RegistryError`` `tlsFailure` when a certificate file cannot be read.
+    /// - Throws: ``StevedoreError`` `tlsFailure` when a certificate file cannot be read.
     static func tlsConfiguration(_ configuration: RegistryConfiguration) throws -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
         var roots: [NIOSSLCertificate] = []
@@ -11,7 +12,7 @@ extension RegistryTransport {
             do {
                 roots += try NIOSSLCertificate.fromPEMFile(path)
             } catch {
-                throw RegistryError(.tlsFailure, "cannot read certificates from \(path): \(error); give a PEM file of CA certificates")
+                throw StevedoreError(.tlsFailure, "cannot read certificates from \(path): \(error); give a PEM file of CA certificates")
             }
         }
         if !roots.isEmpty { tls.additionalTrustRoots = [.certificates(roots)] }

@@ -6,7 +6,7 @@ import NIOHTTP1
 import StevedoreCore
 
 /// Sends requests to registries: picks HTTPS (or allowed plain HTTP), authenticates, follows redirects,
-/// retries, and turns error answers into ``RegistryError``s.
+/// retries, and turns error answers into ``StevedoreError``s.
 final class RegistryTransport: Sendable {
     let http: HTTPClient
     let configuration: RegistryConfiguration
@@ -52,7 +52,7 @@ final class RegistryTransport: Sendable {
         do {
             let body = try await Self.collect(response, limit: limit, what: "the answer to \(request.summary)")
             return RegistryResponse(status: response.status.code, headers: response.headers, body: body)
-        } catch let error as RegistryError {
+        } catch let error as StevedoreError {
             throw error
         } catch {
             throw TransientFailure(lastAnswer: "connection lost while reading the answer: \(Self.describe(error))")
@@ -63,7 +63,7 @@ final class RegistryTransport: Sendable {
     /// returns the response (its body unread) when its status is accepted.
     func attempt(_ request: RegistryRequest, deadline: OperationDeadline) async throws -> HTTPClientResponse {
         guard deadline.remaining > 0 else {
-            throw RegistryError(.timedOut, "gave up on \(request.registry) after \(deadline.elapsedText): the time bound of \(Self.seconds(deadline.seconds)) ran out before \(request.summary)")
+            throw StevedoreError(.timedOut, "gave up on \(request.registry) after \(deadline.elapsedText): the time bound of \(Self.seconds(deadline.seconds)) ran out before \(request.summary)")
         }
         let session = try await session(for: request.registry, deadline: deadline)
         var url = Self.absolute(request.target, base: session.baseURL)
@@ -128,7 +128,7 @@ final class RegistryTransport: Sendable {
         var data = Data()
         for try await buffer in response.body {
             guard data.count + buffer.readableBytes <= limit else {
-                throw RegistryError(.invalidResponse, "\(what) is larger than the \(limit) bytes allowed")
+                throw StevedoreError(.invalidResponse, "\(what) is larger than the \(limit) bytes allowed")
             }
             data.append(contentsOf: buffer.readableBytesView)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import StevedoreCore
 
 /// The GitHub Actions workflow that builds a package's executable product into an image and pushes it to
 /// `ghcr.io/<owner>/<repo>` with the `push-image` plugin, on every push to the default branch.
@@ -17,14 +18,14 @@ public struct GitHubWorkflowScaffold: Hashable, Sendable {
 
     /// Creates a scaffold.
     ///
-    /// - Throws: ``GitHubWorkflowScaffoldError`` with code `invalidProductName` when `product` or `branch` holds
+    /// - Throws: ``StevedoreError`` with code `invalidProductName` when `product` or `branch` holds
     ///   characters that do not belong in a product or branch name.
     public init(product: String? = nil, branch: String = "main", swiftImage: String = "swift:6.1-noble") throws {
         if let product, !Self.isPlainName(product) {
-            throw GitHubWorkflowScaffoldError(.invalidProductName, "Product name '\(product)' may only use letters, digits, '_', '-' and '.'.")
+            throw StevedoreError(.invalidProductName, "Product name '\(product)' may only use letters, digits, '_', '-' and '.'.")
         }
         guard Self.isPlainName(branch.replacingOccurrences(of: "/", with: "-")) else {
-            throw GitHubWorkflowScaffoldError(.invalidProductName, "Branch name '\(branch)' may only use letters, digits, '_', '-', '.' and '/'.")
+            throw StevedoreError(.invalidProductName, "Branch name '\(branch)' may only use letters, digits, '_', '-', '.' and '/'.")
         }
         self.product = product
         self.branch = branch
@@ -80,23 +81,23 @@ public struct GitHubWorkflowScaffold: Hashable, Sendable {
 
     /// Writes the workflow into `packageDirectory` and returns the file's path.
     ///
-    /// - Throws: ``GitHubWorkflowScaffoldError``: `notAPackage` without a `Package.swift`; `fileExists` when the
+    /// - Throws: ``StevedoreError``: `notAPackage` without a `Package.swift`; `fileExists` when the
     ///   workflow is there and `force` is false; `writeFailed` when the file cannot be written.
     @discardableResult
     public func write(into packageDirectory: String, force: Bool) throws -> String {
         let package = URL(fileURLWithPath: packageDirectory)
         guard FileManager.default.fileExists(atPath: package.appendingPathComponent("Package.swift").path) else {
-            throw GitHubWorkflowScaffoldError(.notAPackage, "\(packageDirectory) has no Package.swift; run this in the root of your Swift package or pass --package-dir.")
+            throw StevedoreError(.notAPackage, "\(packageDirectory) has no Package.swift; run this in the root of your Swift package or pass --package-dir.")
         }
         let target = package.appendingPathComponent(Self.relativePath)
         if FileManager.default.fileExists(atPath: target.path), !force {
-            throw GitHubWorkflowScaffoldError(.fileExists, "\(target.path) already exists; pass --force to replace it.")
+            throw StevedoreError(.fileExists, "\(target.path) already exists; pass --force to replace it.")
         }
         do {
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(render().utf8).write(to: target, options: .atomic)
         } catch {
-            throw GitHubWorkflowScaffoldError(.workflowWriteFailed, "Could not write \(target.path): \(error.localizedDescription)")
+            throw StevedoreError(.workflowWriteFailed, "Could not write \(target.path): \(error.localizedDescription)")
         }
         return target.path
     }

@@ -1,9 +1,10 @@
+import StevedoreCore
 extension KamalScaffold {
     /// `existing` with the deploy job added at the end of its `jobs:` mapping, indented like its other jobs,
     /// after the `build-and-push` job or else the first job that runs `push-image`. With `replacingDeployJob`,
     /// a `deploy` job already there is replaced.
     ///
-    /// - Throws: ``KamalScaffoldError`` `workflowNotExtensible` when there is no top-level `jobs:` or no job
+    /// - Throws: ``StevedoreError`` `workflowNotExtensible` when there is no top-level `jobs:` or no job
     ///   running `push-image` for `deploy` to follow; `fileExists` when a `deploy` job exists and
     ///   `replacingDeployJob` is false.
     public func workflow(extending existing: String, path: String = workflowPath, replacingDeployJob: Bool) throws -> String {
@@ -21,7 +22,7 @@ extension KamalScaffold {
             return rest.isEmpty || rest.hasPrefix("#")
         }
         guard let jobsLine = lines.firstIndex(where: { indentation($0) == 0 && isKey($0, "jobs") }) else {
-            throw KamalScaffoldError(.workflowNotExtensible, "\(path) has no top-level `jobs:`; add this job to it by hand:\n\(deployJob)")
+            throw StevedoreError(.workflowNotExtensible, "\(path) has no top-level `jobs:`; add this job to it by hand:\n\(deployJob)")
         }
         var end = lines.count
         for index in (jobsLine + 1)..<lines.count where isContent(lines[index]) && indentation(lines[index]) == 0 {
@@ -41,11 +42,11 @@ extension KamalScaffold {
         guard let pushJob = jobs.first(where: { $0.name == "build-and-push" })?.name
             ?? jobs.first(where: { $0.name != "deploy" && $0.body.contains { $0.contains("push-image") } })?.name
         else {
-            throw KamalScaffoldError(.workflowNotExtensible, "\(path) has no job running push-image for the deploy job to follow; run `stevedore init github-actions` first, or add this job by hand with `needs:` naming your push job:\n\(deployJob)")
+            throw StevedoreError(.workflowNotExtensible, "\(path) has no job running push-image for the deploy job to follow; run `stevedore init github-actions` first, or add this job by hand with `needs:` naming your push job:\n\(deployJob)")
         }
         if let deployLine = jobLines.first(where: { indentation(lines[$0]) == jobIndent && isKey(lines[$0], "deploy") }) {
             guard replacingDeployJob else {
-                throw KamalScaffoldError(.fileExists, "\(path) already has a `deploy` job; pass --force to replace it")
+                throw StevedoreError(.fileExists, "\(path) already has a `deploy` job; pass --force to replace it")
             }
             var deployEnd = end
             for index in (deployLine + 1)..<end where isContent(lines[index]) && indentation(lines[index]) <= jobIndent {

@@ -1,4 +1,5 @@
 import Foundation
+import StevedoreCore
 
 /// Writes a ``KamalScaffold`` into a package: `config/deploy.yml`, `.kamal/secrets` and the workflow.
 ///
@@ -33,7 +34,7 @@ public struct KamalScaffoldWriter: Sendable {
 
     /// Writes the files into `packageDirectory`.
     ///
-    /// - Throws: ``KamalScaffoldError`` `fileExists` (listing every conflict) when a file exists and `force`
+    /// - Throws: ``StevedoreError`` `fileExists` (listing every conflict) when a file exists and `force`
     ///   is false; `workflowNotExtensible`; `writeFailed`.
     @discardableResult
     public func write(into packageDirectory: String, force: Bool) throws -> [Change] {
@@ -53,14 +54,14 @@ public struct KamalScaffoldWriter: Sendable {
             do {
                 let extended = try scaffold.workflow(extending: String(decoding: data, as: UTF8.self), replacingDeployJob: force)
                 plan.append((workflowPath, extended, .extended))
-            } catch let error as KamalScaffoldError where error.code == .fileExists {
+            } catch let error as StevedoreError where error.code == .fileExists {
                 conflicts.append("\(workflowPath) (it already has a deploy job)")
             }
         } else {
             plan.append((workflowPath, scaffold.workflow, .created))
         }
         guard conflicts.isEmpty else {
-            throw KamalScaffoldError(.fileExists, "not writing anything: \(conflicts.joined(separator: ", ")) already exist\(conflicts.count == 1 ? "s" : ""); pass --force to overwrite")
+            throw StevedoreError(.fileExists, "not writing anything: \(conflicts.joined(separator: ", ")) already exist\(conflicts.count == 1 ? "s" : ""); pass --force to overwrite")
         }
         for item in plan {
             let url = URL(fileURLWithPath: "\(packageDirectory)/\(item.path)")
@@ -68,7 +69,7 @@ public struct KamalScaffoldWriter: Sendable {
                 try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(item.contents.utf8).write(to: url, options: .atomic)
             } catch {
-                throw KamalScaffoldError(.writeFailed, "could not write \(item.path): \(error.localizedDescription)")
+                throw StevedoreError(.writeFailed, "could not write \(item.path): \(error.localizedDescription)")
             }
         }
         return plan.map { Change(path: $0.path, action: $0.action) }

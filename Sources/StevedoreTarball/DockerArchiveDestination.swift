@@ -16,10 +16,10 @@ public struct DockerArchiveDestination: ImageDestination {
         ImageLocation.dockerArchive(path: writer.path, reference: reference).description
     }
 
-    /// - Throws: ``DockerArchiveError`` for an index (a docker-archive holds images of one platform only).
+    /// - Throws: ``StevedoreError`` for an index (a docker-archive holds images of one platform only).
     public func write(_ content: ImageContent, blobs: any BlobSource) async throws -> TransferResult {
         guard content.indexData == nil, let image = content.images.first else {
-            throw DockerArchiveError(.archive, "\(destinationDescription) cannot hold an index of \(content.images.count) images: a docker-archive has one platform; choose one with --platform or write an OCI layout")
+            throw StevedoreError(.archive, "\(destinationDescription) cannot hold an index of \(content.images.count) images: a docker-archive has one platform; choose one with --platform or write an OCI layout")
         }
         try await writer.write(image, from: blobs, reference: reference)
         let blobCount = 1 + image.manifest.layers.count

@@ -19,12 +19,12 @@ public struct DockerArchiveWriter: Sendable {
 
     /// Writes `image` with its blobs read from `source`, named `reference` when given.
     ///
-    /// - Throws: ``DockerArchiveError`` when the file cannot be written, or the source's error for a missing
+    /// - Throws: ``StevedoreError`` when the file cannot be written, or the source's error for a missing
     ///   blob; no partial file is left behind.
     public func write(_ image: Image, from source: any BlobSource, reference: ImageReference?) async throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = "\(directory.isEmpty ? "." : directory)/.\((path as NSString).lastPathComponent).tmp-\(UUID().uuidString.prefix(8))"
-        guard let archive = archive_write_new() else { throw DockerArchiveError(.archive, "libarchive could not start a tar writer") }
+        guard let archive = archive_write_new() else { throw StevedoreError(.archive, "libarchive could not start a tar writer") }
         var opened = false
         var finished = false
         defer {
@@ -34,7 +34,7 @@ public struct DockerArchiveWriter: Sendable {
         try check(archive_write_set_format_pax_restricted(archive), archive)
         try check(archive_write_set_bytes_in_last_block(archive, 1), archive)
         guard archive_write_open_filename(archive, temporary) == ARCHIVE_OK else {
-            throw DockerArchiveError(.io, "cannot write \(path): \(message(archive))")
+            throw StevedoreError(.io, "cannot write \(path): \(message(archive))")
         }
         opened = true
 
@@ -52,13 +52,13 @@ public struct DockerArchiveWriter: Sendable {
                 try await source.readBlob(blob) { chunk in
                     written += Int64(chunk.count)
                     guard written <= blob.size else {
-                        throw DockerArchiveError(.io, "blob \(blob.digest) is larger than its descriptor's \(blob.size) bytes")
+                        throw StevedoreError(.io, "blob \(blob.digest) is larger than its descriptor's \(blob.size) bytes")
                     }
                     try writeData(chunk, archive)
                 }
             }
             guard written == blob.size else {
-                throw DockerArchiveError(.io, "blob \(blob.digest) is \(written) bytes, its descriptor says \(blob.size)")
+                throw StevedoreError(.io, "blob \(blob.digest) is \(written) bytes, its descriptor says \(blob.size)")
             }
         }
         for (name, data) in try metadataFiles(image, reference: reference) {
@@ -66,11 +66,11 @@ public struct DockerArchiveWriter: Sendable {
             try data.withUnsafeBytes { try writeData($0, archive) }
         }
         guard archive_write_close(archive) == ARCHIVE_OK else {
-            throw DockerArchiveError(.io, "cannot finish \(path): \(message(archive))")
+            throw StevedoreError(.io, "cannot finish \(path): \(message(archive))")
         }
         opened = false
         guard rename(temporary, path) == 0 else {
-            throw DockerArchiveError(.io, "cannot write \(path): \(String(cString: strerror(errno)))")
+            throw StevedoreError(.io, "cannot write \(path): \(String(cString: strerror(errno)))")
         }
         finished = true
     }
@@ -121,7 +121,7 @@ public struct DockerArchiveWriter: Sendable {
     }
 
     private func addEntry(_ name: String, type: UInt32, mode: UInt32, size: Int64, _ archive: OpaquePointer) throws {
-        guard let entry = archive_entry_new() else { throw DockerArchiveError(.archive, "libarchive could not allocate an entry") }
+        guard let entry = archive_entry_new() else { throw StevedoreError(.archive, "libarchive could not allocate an entry") }
         defer { archive_entry_free(entry) }
         archive_entry_set_pathname_utf8(entry, name)
         archive_entry_set_filetype(entry, type)
@@ -131,7 +131,7 @@ public struct DockerArchiveWriter: Sendable {
         archive_entry_set_uid(entry, 0)
         archive_entry_set_gid(entry, 0)
         guard archive_write_header(archive, entry) == ARCHIVE_OK else {
-            throw DockerArchiveError(.io, "cannot write \(path): \(message(archive))")
+            throw StevedoreError(.io, "cannot write \(path): \(message(archive))")
         }
     }
 
@@ -139,13 +139,13 @@ public struct DockerArchiveWriter: Sendable {
         var offset = 0
         while offset < bytes.count, let base = bytes.baseAddress {
             let written = archive_write_data(archive, base + offset, bytes.count - offset)
-            guard written > 0 else { throw DockerArchiveError(.io, "cannot write \(path): \(message(archive))") }
+            guard written > 0 else { throw StevedoreError(.io, "cannot write \(path): \(message(archive))") }
             offset += written
         }
     }
 
     private func check(_ status: Int32, _ archive: OpaquePointer) throws {
-        guard status == ARCHIVE_OK else { throw DockerArchiveError(.archive, "libarchive: \(message(archive))") }
+        guard status == ARCHIVE_OK else { throw StevedoreError(.archive, "libarchive: \(message(archive))") }
     }
 
     private func message(_ archive: OpaquePointer) -> String {

@@ -41,8 +41,3 @@ struct CommandFailure {
         }
     }
 }
-
-extension StevedoreError.Code {
-    /// `verify` found problems.
-    static let verificationFailed = Self("cli.verification-failed", category: .failure)
-}

@@ -2,6 +2,7 @@ import Foundation
 import StevedoreArchive
 import StevedoreTestSupport
 import Testing
+import StevedoreCore
 
 @Suite struct FileTreeHostDirectoryTests {
     @Test func keepsOnlyWhatMakesLayersReproducible() throws {
@@ -29,7 +30,7 @@ import Testing
         try host.write("src/sub/file", "x")
         symlink(target, host.appending("src/sub/link"))
         var tree = FileTree()
-        let error = #expect(throws: ArchiveError.self) { try tree.addDirectoryContents(hostPath: host.appending("src"), at: "") }
+        let error = #expect(throws: StevedoreError.self) { try tree.addDirectoryContents(hostPath: host.appending("src"), at: "") }
         #expect(error?.code == .symlinkOutsideSource)
         #expect(error?.message.contains(host.appending("src/sub/link")) == true)
     }
@@ -39,14 +40,14 @@ import Testing
         try host.write("src/file", "x")
         mkfifo(host.appending("src/pipe"), 0o644)
         var tree = FileTree()
-        let error = #expect(throws: ArchiveError.self) { try tree.addDirectoryContents(hostPath: host.appending("src"), at: "") }
+        let error = #expect(throws: StevedoreError.self) { try tree.addDirectoryContents(hostPath: host.appending("src"), at: "") }
         #expect(error?.code == .unsupportedFileType)
         #expect(error?.message.contains("pipe") == true)
     }
 
     @Test func missingDirectoryIsAnError() {
         var tree = FileTree()
-        let error = #expect(throws: ArchiveError.self) { try tree.addDirectoryContents(hostPath: "/nonexistent/stevedore", at: "") }
+        let error = #expect(throws: StevedoreError.self) { try tree.addDirectoryContents(hostPath: "/nonexistent/stevedore", at: "") }
         #expect(error?.code == .unreadableFile)
     }
 }

@@ -1,6 +1,7 @@
 import StevedoreArchive
 import StevedoreTestSupport
 import Testing
+import StevedoreCore
 
 @Suite struct FileTreeTests {
     /// Removed when the test ends: Swift Testing makes a suite value per test.
@@ -21,14 +22,14 @@ import Testing
 
     @Test(arguments: ["", "/", "./", "a/../b", "..", "../etc", "a\0b"])
     func unusablePathsAreRejected(path: String) {
-        let error = #expect(throws: ArchiveError.self) {
+        let error = #expect(throws: StevedoreError.self) {
             try FileTreeEntry(path: path, kind: .directory, mode: 0o755)
         }
         #expect(error?.code == .invalidPath)
     }
 
     @Test func modeBeyondPermissionBitsIsRejected() {
-        #expect(throws: ArchiveError.self) { try FileTreeEntry(path: "a", kind: .directory, mode: 0o40755) }
+        #expect(throws: StevedoreError.self) { try FileTreeEntry(path: "a", kind: .directory, mode: 0o40755) }
     }
 
     @Test func parentsAreExplicitAndEntriesSortedByBytes() throws {
@@ -57,23 +58,23 @@ import Testing
     @Test func conflictsAreRejected() throws {
         var tree = FileTree()
         try tree.addFile("a", text: "file")
-        let below = #expect(throws: ArchiveError.self) { try tree.addFile("a/b", text: "x") }
+        let below = #expect(throws: StevedoreError.self) { try tree.addFile("a/b", text: "x") }
         #expect(below?.code == .pathConflict)
         try tree.addFile("d/child", text: "x")
-        let over = #expect(throws: ArchiveError.self) { try tree.addSymbolicLink("d", target: "elsewhere") }
+        let over = #expect(throws: StevedoreError.self) { try tree.addSymbolicLink("d", target: "elsewhere") }
         #expect(over?.code == .pathConflict)
     }
 
     @Test func hardLinksMustNameAnEarlierRegularFile() async throws {
         for (setup, expectedCode) in [
-            ({ (tree: inout FileTree) in try tree.addHardLink("b", to: "missing") }, ArchiveError.Code.invalidHardLink),
+            ({ (tree: inout FileTree) in try tree.addHardLink("b", to: "missing") }, StevedoreError.Code.invalidHardLink),
             ({ (tree: inout FileTree) in try tree.addDirectory("a"); try tree.addHardLink("b", to: "a") }, .invalidHardLink),
             ({ (tree: inout FileTree) in try tree.addFile("z", text: "z"); try tree.addHardLink("b", to: "z") }, .invalidHardLink),
         ] {
             var tree = FileTree()
             try setup(&tree)
             let store = try FileBlobSink(directory: scratch.appending("blobs"))
-            let error = await #expect(throws: ArchiveError.self) { try await LayerWriter().write(tree, to: store) }
+            let error = await #expect(throws: StevedoreError.self) { try await LayerWriter().write(tree, to: store) }
             #expect(error?.code == expectedCode)
         }
     }

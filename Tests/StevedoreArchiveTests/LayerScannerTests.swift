@@ -180,7 +180,7 @@ import Testing
     }
 
     @Test func zstdLayersAreNotSupported() {
-        let error = #expect(throws: ArchiveError.self) { try LayerScanner(mediaType: .ociLayerZstd) }
+        let error = #expect(throws: StevedoreError.self) { try LayerScanner(mediaType: .ociLayerZstd) }
         #expect(error?.code == .unsupportedMediaType)
     }
 

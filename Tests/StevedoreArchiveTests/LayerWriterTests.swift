@@ -134,7 +134,7 @@ import Testing
         try tree.addFile("app", hostPath: "/nonexistent/stevedore/app")
         let directory = try TemporaryDirectory("stevedore-missing")
         let store = try FileBlobSink(directory: directory.appending("blobs"))
-        let error = await #expect(throws: ArchiveError.self) {
+        let error = await #expect(throws: StevedoreError.self) {
             try await LayerWriter().write(tree, to: store)
         }
         #expect(error?.code == .unreadableFile)
@@ -149,7 +149,7 @@ import Testing
         try tree.addFile("status", hostPath: "/proc/self/status")
         let directory = try TemporaryDirectory("stevedore-grow")
         let store = try FileBlobSink(directory: directory.appending("blobs"))
-        let error = await #expect(throws: ArchiveError.self) {
+        let error = await #expect(throws: StevedoreError.self) {
             try await LayerWriter().write(tree, to: store)
         }
         #expect(error?.code == .fileChangedWhileReading)
@@ -166,7 +166,7 @@ import Testing
     func optionsOutOfRangeAreRejected(options: LayerOptions) async throws {
         let directory = try TemporaryDirectory("stevedore-options")
         let store = try FileBlobSink(directory: directory.appending("blobs"))
-        let error = await #expect(throws: ArchiveError.self) {
+        let error = await #expect(throws: StevedoreError.self) {
             try await LayerWriter(options: options).write(FileTree(), to: store)
         }
         #expect(error?.code == .invalidOptions)
@@ -180,7 +180,7 @@ import Testing
         let task = Task { try await LayerWriter(options: LayerOptions(threads: 2)).write(tree, to: store) }
         try await Task.sleep(for: .milliseconds(300))
         task.cancel()
-        let error = await #expect(throws: ArchiveError.self) { try await task.value }
+        let error = await #expect(throws: StevedoreError.self) { try await task.value }
         #expect(error?.code == .cancelled)
         #expect(try store.storedFiles() == [])
     }
@@ -193,7 +193,7 @@ import Testing
             init(sink: FailingSink) { self.sink = sink }
             func write(_ bytes: UnsafeRawBufferPointer) throws {
                 written += bytes.count
-                if written > sink.limit { throw ImageModelError(.sizeMismatch, "disk full") }
+                if written > sink.limit { throw StevedoreError(.sizeMismatch, "disk full") }
             }
             func commit(expected: (digest: Digest, size: Int64)?) throws -> (digest: Digest, size: Int64) {
                 sink.committed = true
@@ -212,7 +212,7 @@ import Testing
         var tree = FileTree()
         try tree.addFile("random", contents: LayerFixtures.bytes(count: 4_000_000, seed: 1))
         let sink = FailingSink(limit: 1_000_000)
-        let error = await #expect(throws: ArchiveError.self) { try await LayerWriter().write(tree, to: sink) }
+        let error = await #expect(throws: StevedoreError.self) { try await LayerWriter().write(tree, to: sink) }
         #expect(error?.code == .sinkFailure)
         #expect(error?.message.contains("disk full") == true)
         #expect(sink.aborted)
@@ -228,7 +228,7 @@ import Testing
     @Test func sourceDateEpochSetsTheModificationTime() async throws {
         let options = try LayerOptions.fromEnvironment(["SOURCE_DATE_EPOCH": "1700000000"])
         #expect(options.modificationTime == 1_700_000_000)
-        #expect(throws: ArchiveError.self) { try LayerOptions.fromEnvironment(["SOURCE_DATE_EPOCH": "yesterday"]) }
+        #expect(throws: StevedoreError.self) { try LayerOptions.fromEnvironment(["SOURCE_DATE_EPOCH": "yesterday"]) }
         var tree = FileTree()
         try tree.addFile("a", text: "a")
         let (layer, store) = try await LayerFixtures.write(tree, options: options, in: scratch)

@@ -2,6 +2,7 @@ import Foundation
 import StevedoreAuth
 import StevedoreTestSupport
 import Testing
+import StevedoreCore
 
 struct CredentialResolverTests {
     @Test("explicit credentials win, for their registry only")
@@ -82,7 +83,7 @@ struct CredentialResolverTests {
     func helperFloodingStandardError() throws {
         let home = try TemporaryDirectory()
         let resolver = try Self.resolver(helper: "read server; head -c 204800 /dev/zero >&2; exit 2", registry: "flood.example", in: home)
-        let error = #expect(throws: CredentialError.self) { try resolver.credential(for: "flood.example") }
+        let error = #expect(throws: StevedoreError.self) { try resolver.credential(for: "flood.example") }
         #expect(error?.message == "docker-credential-odd get failed for flood.example (exit status 2); run `docker-credential-odd get` by hand to see why")
         let answering = try Self.resolver(helper: #"read server; head -c 204800 /dev/zero >&2; echo '{"Username":"u","Secret":"s"}'"#, registry: "flood.example", in: home)
         #expect(try answering.credential(for: "flood.example")?.secret == "s")
@@ -94,7 +95,7 @@ struct CredentialResolverTests {
         var resolver = try Self.resolver(helper: "sleep 1000", registry: "hang.example", in: home)
         resolver.helperTimeout = .milliseconds(500)
         let started = ContinuousClock.now
-        let error = #expect(throws: CredentialError.self) { try resolver.credential(for: "hang.example") }
+        let error = #expect(throws: StevedoreError.self) { try resolver.credential(for: "hang.example") }
         #expect(error?.code == .helperFailed)
         #expect(error?.message == "docker-credential-odd get did not answer for hang.example within 0.5 s and was stopped; run `docker-credential-odd get` by hand to see what it waits for")
         #expect(ContinuousClock.now - started < .seconds(15))
@@ -117,7 +118,7 @@ struct CredentialResolverTests {
         let home = try TemporaryDirectory()
         try home.write(".docker/config.json", "{not json")
         let resolver = CredentialResolver(environment: [:], homeDirectory: home.path)
-        #expect(throws: CredentialError.self) { try resolver.credential(for: "x.example") }
+        #expect(throws: StevedoreError.self) { try resolver.credential(for: "x.example") }
         let credential = Credential(username: "u", secret: "very-secret", origin: "test")
         #expect(!"\(credential)".contains("very-secret"))
         #expect(!String(reflecting: credential).contains("very-secret"))

@@ -82,7 +82,7 @@ struct ImageBuilderTests {
         let (baseImage, _, _) = try await build(try recipe())
         var child = try recipe()
         child.platform = Platform(os: "linux", architecture: "arm64")
-        await #expect(throws: BuildError.self) {
+        await #expect(throws: StevedoreError.self) {
             _ = try await build(child, base: .init(image: baseImage, name: "base"))
         }
     }

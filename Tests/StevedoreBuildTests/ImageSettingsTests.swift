@@ -1,5 +1,6 @@
 import StevedoreBuild
 import Testing
+import StevedoreCore
 
 struct ImageSettingsTests {
     @Test(arguments: [("A=1", "A", "1"), ("A=", "A", ""), ("URL=a=b", "URL", "a=b"), ("lower_case=x y", "lower_case", "x y")])
@@ -11,7 +12,7 @@ struct ImageSettingsTests {
 
     @Test(arguments: ["A", "=1", " A=1", ""])
     func invalidEnvironment(text: String) {
-        #expect(throws: BuildError.self) { try EnvironmentVariable(parsing: text) }
+        #expect(throws: StevedoreError.self) { try EnvironmentVariable(parsing: text) }
     }
 
     @Test(arguments: [("80", "80/tcp"), ("8080/tcp", "8080/tcp"), ("53/udp", "53/udp"), ("9/SCTP", "9/sctp"), ("65535", "65535/tcp")])
@@ -21,7 +22,7 @@ struct ImageSettingsTests {
 
     @Test(arguments: ["0", "65536", "http", "80/icmp", "80/tcp/x", ""])
     func invalidPorts(text: String) {
-        #expect(throws: BuildError.self) { try ExposedPort(parsing: text) }
+        #expect(throws: StevedoreError.self) { try ExposedPort(parsing: text) }
     }
 
     @Test(arguments: [("res:/srv", "res", "/srv"), ("a:b:/x/", "a:b", "/x/"), ("/abs/path:/opt/app", "/abs/path", "/opt/app")])
@@ -33,7 +34,7 @@ struct ImageSettingsTests {
 
     @Test(arguments: ["res", "res:relative", ":/x"])
     func invalidAdditions(text: String) {
-        #expect(throws: BuildError.self) { try Addition(parsing: text) }
+        #expect(throws: StevedoreError.self) { try Addition(parsing: text) }
     }
 
     @Test(arguments: [("SIGTERM", true), ("SIGRTMIN+3", true), ("15", true), ("TERM", false), ("99", false)])

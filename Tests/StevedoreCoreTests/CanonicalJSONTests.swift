@@ -90,18 +90,18 @@ struct CanonicalJSONTests {
         #expect {
             try CanonicalJSON.decode(ImageManifest.self, from: Data(#"{"schemaVersion":2,"layers":[]}"#.utf8), what: "manifest of ghcr.io/o/r:1")
         } throws: { error in
-            guard let error = error as? ImageModelError else { return false }
+            guard let error = error as? StevedoreError else { return false }
             return error.code == .invalidJSON && error.message.hasPrefix("manifest of ghcr.io/o/r:1 is not a valid ImageManifest") && error.message.contains("missing 'config'")
         }
         #expect {
             try CanonicalJSON.decode(ImageIndex.self, from: Data("not json".utf8), what: "index.json")
         } throws: { error in
-            (error as? ImageModelError)?.code == .invalidJSON
+            (error as? StevedoreError)?.code == .invalidJSON
         }
         #expect {
             try CanonicalJSON.decode(ImageManifest.self, from: Data(#"{"schemaVersion":"2","config":{},"layers":[]}"#.utf8), what: "m")
         } throws: { error in
-            guard let error = error as? ImageModelError else { return false }
+            guard let error = error as? StevedoreError else { return false }
             return error.code == .invalidJSON && error.message.contains("schemaVersion")
         }
     }

@@ -77,7 +77,7 @@ struct DigestTests {
         #expect {
             try Digest(parsing: text)
         } throws: { error in
-            guard let error = error as? ImageModelError else { return false }
+            guard let error = error as? StevedoreError else { return false }
             return error.code == .invalidDigest && error.message.contains(messageContains) && error.message.contains("'\(text)'")
         }
     }
@@ -94,7 +94,7 @@ struct DigestTests {
         #expect {
             try CanonicalJSON.decode(Descriptor.self, from: data, what: "layer descriptor")
         } throws: { error in
-            guard let error = error as? ImageModelError else { return false }
+            guard let error = error as? StevedoreError else { return false }
             return error.code == .invalidDigest && error.message.hasPrefix("layer descriptor") && error.message.contains("sha256:nothex")
         }
     }

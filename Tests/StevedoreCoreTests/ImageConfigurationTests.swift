@@ -73,7 +73,7 @@ struct ImageConfigurationTests {
         #expect {
             try CanonicalJSON.decode(ImageConfiguration.self, from: Data(text.utf8), what: "configuration sha256:abc")
         } throws: { error in
-            guard let error = error as? ImageModelError else { return false }
+            guard let error = error as? StevedoreError else { return false }
             return error.code == .invalidDigest && error.message.hasPrefix("configuration sha256:abc") && error.message.contains("sha256:short")
         }
     }

@@ -35,7 +35,7 @@ struct ImageLocationTests {
     }
 
     @Test(arguments: [
-        ("oci-layout:", ImageModelError.Code.invalidLocation, "expected oci-layout:DIR[:TAG]"),
+        ("oci-layout:", StevedoreError.Code.invalidLocation, "expected oci-layout:DIR[:TAG]"),
         ("oci:", .invalidLocation, "expected oci-layout:DIR[:TAG]"),
         ("oci-layout::tag", .invalidLocation, "expected oci-layout:DIR[:TAG]"),
         ("oci-layout:out:bad tag", .invalidLocation, "tag 'bad tag'"),
@@ -52,11 +52,11 @@ struct ImageLocationTests {
         ("Nginx", .invalidReference, "use 'nginx'"),
         ("", .invalidReference, "it is empty"),
     ])
-    func rejectsInvalidLocation(text: String, code: ImageModelError.Code, messageContains: String) {
+    func rejectsInvalidLocation(text: String, code: StevedoreError.Code, messageContains: String) {
         #expect {
             try ImageLocation(parsing: text)
         } throws: { error in
-            guard let error = error as? ImageModelError else { return false }
+            guard let error = error as? StevedoreError else { return false }
             return error.code == code && error.message.contains(messageContains)
         }
     }

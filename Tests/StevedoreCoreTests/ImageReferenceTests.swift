@@ -114,7 +114,7 @@ struct ImageReferenceTests {
         do {
             let parsed = try ImageReference(parsing: row.input)
             Issue.record("'\(row.input)' parsed as \(parsed)")
-        } catch let error as ImageModelError {
+        } catch let error as StevedoreError {
             #expect(error.code == .invalidReference)
             #expect(error.message.contains(row.messageContains), "\(error.message)")
             #expect(error.message.contains("invalid image reference"))

@@ -35,7 +35,7 @@ struct PlatformTests {
         #expect {
             try Platform(parsing: text)
         } throws: { error in
-            guard let error = error as? ImageModelError else { return false }
+            guard let error = error as? StevedoreError else { return false }
             return error.code == .invalidPlatform && error.message.contains("'\(text)'") && error.message.contains("os/architecture[/variant]")
         }
     }

@@ -9,9 +9,9 @@ extension StevedoreError.Code {
 
 struct StevedoreErrorTests {
     @Test func moduleAliasesAreTheOneShape() {
-        let error: any Error = ImageModelError(.invalidDigest, "invalid digest 'x'")
+        let error: any Error = StevedoreError(.invalidDigest, "invalid digest 'x'")
         #expect(error is StevedoreError)
-        #expect((error as? ImageModelError)?.code == .invalidDigest)
+        #expect((error as? StevedoreError)?.code == .invalidDigest)
     }
 
     @Test func codesCompareByRawValue() {
@@ -69,7 +69,7 @@ struct StevedoreErrorTests {
 
     @Test func anErrorCanBeMatchedByCode() {
         do {
-            throw ImageModelError(.invalidPlatform, "invalid platform 'linux'")
+            throw StevedoreError(.invalidPlatform, "invalid platform 'linux'")
         } catch let error as StevedoreError where error.code == .invalidPlatform {
             #expect(error.category == .invalidInput)
         } catch {

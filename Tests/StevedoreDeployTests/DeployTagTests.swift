@@ -46,7 +46,7 @@ import Testing
     @Test func outsideGitTheLastPushIsDeployed() throws {
         let directory = try TemporaryDirectory()
         #expect(try DeployTag.resolve(explicit: nil, environment: [:], packageDirectory: directory.path, record: record) == DeployTag("from-record", source: .pushedImageFile))
-        #expect(throws: DeployError(.tagUnavailable, "no tag to deploy: GITHUB_SHA is not set, \(directory.path) is not a git checkout with a commit and no push was recorded in .build/stevedore/pushed-image; pass --tag")) {
+        #expect(throws: StevedoreError(.tagUnavailable, "no tag to deploy: GITHUB_SHA is not set, \(directory.path) is not a git checkout with a commit and no push was recorded in .build/stevedore/pushed-image; pass --tag")) {
             try DeployTag.resolve(explicit: nil, environment: [:], packageDirectory: directory.path, record: nil)
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import StevedoreDeploy
 import StevedoreTestSupport
 import Testing
+import StevedoreCore
 
 @Suite struct KamalConfigurationTests {
     @Test func theDestinationFileIsDeepMergedOverTheBase() throws {
@@ -44,14 +45,14 @@ import Testing
 
     @Test func aMissingDestinationFileStopsAsItDoesInKamal() throws {
         let directory = try DeployFixture().materialize()
-        #expect(throws: DeployError(.configurationNotFound, "config/deploy.prod.yml not found: the destination 'prod' needs it, as it does for Kamal; create it or choose another destination with -d")) {
+        #expect(throws: StevedoreError(.configurationNotFound, "config/deploy.prod.yml not found: the destination 'prod' needs it, as it does for Kamal; create it or choose another destination with -d")) {
             try KamalConfiguration.load(packageDirectory: directory.path, destination: "prod", environment: [:])
         }
     }
 
     @Test func aMissingConfigurationSaysHowToCreateOne() throws {
         let directory = try TemporaryDirectory()
-        #expect(throws: DeployError(.configurationNotFound, "config/deploy.yml not found in \(directory.path); run `stevedore init kamal` to write one, or pass --config-file")) {
+        #expect(throws: StevedoreError(.configurationNotFound, "config/deploy.yml not found in \(directory.path); run `stevedore init kamal` to write one, or pass --config-file")) {
             try KamalConfiguration.load(packageDirectory: directory.path, environment: [:])
         }
     }
@@ -63,8 +64,8 @@ import Testing
         #expect {
             try KamalConfiguration.load(packageDirectory: directory.path, environment: [:])
         } throws: { error in
-            (error as? DeployError)?.code == .invalidConfiguration
-                && (error as? DeployError)?.message.hasPrefix("config/deploy.yml is not valid YAML: ") == true
+            (error as? StevedoreError)?.code == .invalidConfiguration
+                && (error as? StevedoreError)?.message.hasPrefix("config/deploy.yml is not valid YAML: ") == true
         }
     }
 

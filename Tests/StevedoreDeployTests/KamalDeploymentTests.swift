@@ -88,7 +88,7 @@ import Testing
         let plan = try await deployment.plan()
         #expect(!plan.isReady)
         #expect(plan.summary.hasSuffix("1 problem to fix before Kamal can deploy.\n"))
-        await #expect(throws: DeployError(.checksFailed, """
+        await #expect(throws: StevedoreError(.checksFailed, """
         Kamal was not run: 1 check failed:
         error: image: image 'ghcr.io/owner/hello' starts with the registry 'ghcr.io'; Kamal puts registry.server in front itself and would pull 'ghcr.io/ghcr.io/owner/hello:\(DeployFixture.sha)'
           fix: set image: owner/hello (the registry belongs in registry.server only)
@@ -110,7 +110,7 @@ import Testing
         #expect(plan.isReady)
         #expect(plan.summary.contains("  warning: kamal: kamal is not on PATH; install it with `gem install kamal`, add it to the Gemfile (gem \"kamal\"), or pass --kamal PATH\n"))
         #expect(plan.summary.hasSuffix("Command: kamal deploy --skip-push --version \(DeployFixture.sha)\n  with KAMAL_REGISTRY_PASSWORD set in its environment (value hidden)\n"))
-        await #expect(throws: DeployError(.kamalNotFound, "kamal is not on PATH; install it with `gem install kamal`, add it to the Gemfile (gem \"kamal\"), or pass --kamal PATH")) {
+        await #expect(throws: StevedoreError(.kamalNotFound, "kamal is not on PATH; install it with `gem install kamal`, add it to the Gemfile (gem \"kamal\"), or pass --kamal PATH")) {
             try await deployment.run(plan)
         }
     }

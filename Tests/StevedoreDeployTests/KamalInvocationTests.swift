@@ -2,6 +2,7 @@ import Foundation
 import StevedoreDeploy
 import StevedoreTestSupport
 import Testing
+import StevedoreCore
 
 @Suite struct KamalInvocationTests {
     @Test(arguments: [
@@ -39,10 +40,10 @@ import Testing
 
     @Test func noKamalSaysHowToInstallIt() throws {
         let empty = try TemporaryDirectory()
-        #expect(throws: DeployError(.kamalNotFound, "kamal is not on PATH; install it with `gem install kamal`, add it to the Gemfile (gem \"kamal\"), or pass --kamal PATH")) {
+        #expect(throws: StevedoreError(.kamalNotFound, "kamal is not on PATH; install it with `gem install kamal`, add it to the Gemfile (gem \"kamal\"), or pass --kamal PATH")) {
             try KamalInvocation.locateKamal(explicitPath: nil, packageDirectory: empty.path, environment: ["PATH": empty.path])
         }
-        #expect(throws: DeployError(.kamalNotFound, "--kamal \(empty.path)/missing is not an executable file")) {
+        #expect(throws: StevedoreError(.kamalNotFound, "--kamal \(empty.path)/missing is not an executable file")) {
             try KamalInvocation.locateKamal(explicitPath: "\(empty.path)/missing", packageDirectory: empty.path, environment: [:])
         }
     }

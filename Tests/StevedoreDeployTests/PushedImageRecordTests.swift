@@ -19,7 +19,7 @@ import Testing
         "ghcr.io/owner/hello:a@\(DeployFixture.digest)\nghcr.io/owner/hello:b@\(DeployFixture.digest)",
     ])
     func aRecordNeedsOneReferenceWithTagAndDigest(text: String) {
-        #expect(throws: DeployError.self) { try PushedImageRecord(parsing: text) }
+        #expect(throws: StevedoreError.self) { try PushedImageRecord(parsing: text) }
     }
 
     @Test func readingAMissingFileGivesNil() throws {

@@ -2,6 +2,7 @@ import Foundation
 import StevedoreELF
 import StevedoreTestSupport
 import Testing
+import StevedoreCore
 
 @Suite struct ELFFileTests {
     static let zlibProgram = """
@@ -130,7 +131,7 @@ import Testing
     func rejectsFilesThatAreNotELF(contents: String, message: String) throws {
         let directory = try TemporaryDirectory("elf-file")
         let path = try directory.write("thing", contents, mode: 0o755)
-        let error = try #require(throws: ELFError.self) { try ELFFile(path: path) }
+        let error = try #require(throws: StevedoreError.self) { try ELFFile(path: path) }
         #expect(error.code == .notELF)
         #expect(error.message == "'\(path)' \(message); give the path of a compiled Linux program")
     }
@@ -139,7 +140,7 @@ import Testing
         let directory = try TemporaryDirectory("elf-file")
         let path = directory.appending("macho")
         try Data([0xCF, 0xFA, 0xED, 0xFE, 7, 0, 0, 1] + [UInt8](repeating: 0, count: 24)).write(to: URL(fileURLWithPath: path))
-        let error = try #require(throws: ELFError.self) { try ELFFile(path: path) }
+        let error = try #require(throws: StevedoreError.self) { try ELFFile(path: path) }
         #expect(error.code == .notELF)
         #expect(error.message.contains("Mach-O file — built for macOS rather than Linux?"))
     }
@@ -156,24 +157,24 @@ import Testing
         let bytes = try Data(contentsOf: URL(fileURLWithPath: full)).prefix(length)
         let path = directory.appending("truncated")
         try bytes.write(to: URL(fileURLWithPath: path))
-        let error = try #require(throws: ELFError.self) { try ELFFile(path: path) }
+        let error = try #require(throws: StevedoreError.self) { try ELFFile(path: path) }
         #expect(error.code == .truncated)
         #expect(error.message.hasPrefix("'\(path)' is truncated: "))
         #expect(error.message.contains(fragment), "\(error.message)")
     }
 
     @Test(arguments: [
-        (4, UInt8(3), ELFError.Code.unsupportedClass, "has an unsupported ELF class 3"),
-        (5, UInt8(7), ELFError.Code.unsupportedEncoding, "has an unsupported ELF data encoding 7"),
+        (4, UInt8(3), StevedoreError.Code.unsupportedClass, "has an unsupported ELF class 3"),
+        (5, UInt8(7), StevedoreError.Code.unsupportedEncoding, "has an unsupported ELF data encoding 7"),
     ])
-    func rejectsUnsupportedIdentification(index: Int, value: UInt8, code: ELFError.Code, fragment: String) throws {
+    func rejectsUnsupportedIdentification(index: Int, value: UInt8, code: StevedoreError.Code, fragment: String) throws {
         let directory = try TemporaryDirectory("elf-file")
         let full = try CCompiler(directory: directory).compile(Self.zlibProgram, to: "prog", ["-lz"])
         var bytes = try Data(contentsOf: URL(fileURLWithPath: full))
         bytes[index] = value
         let path = directory.appending("patched")
         try bytes.write(to: URL(fileURLWithPath: path))
-        let error = try #require(throws: ELFError.self) { try ELFFile(path: path) }
+        let error = try #require(throws: StevedoreError.self) { try ELFFile(path: path) }
         #expect(error.code == code)
         #expect(error.message.contains(fragment))
     }
@@ -185,7 +186,7 @@ import Testing
         let directory = try TemporaryDirectory("elf-file")
         let path = directory.appending("corrupt")
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        let error = try #require(throws: ELFError.self) { try ELFFile(path: path) }
+        let error = try #require(throws: StevedoreError.self) { try ELFFile(path: path) }
         #expect(error.code == .corrupt)
         #expect(error.message.contains("DT_STRTAB address 0x7f000000 lies in no PT_LOAD segment"))
     }
@@ -193,10 +194,10 @@ import Testing
     @Test func reportsUnreadablePaths() throws {
         let directory = try TemporaryDirectory("elf-file")
         let missing = directory.appending("missing")
-        let error = try #require(throws: ELFError.self) { try ELFFile(path: missing) }
+        let error = try #require(throws: StevedoreError.self) { try ELFFile(path: missing) }
         #expect(error.code == .unreadable)
         #expect(error.message == "cannot open '\(missing)': No such file or directory")
-        let directoryError = try #require(throws: ELFError.self) { try ELFFile(path: directory.path) }
+        let directoryError = try #require(throws: StevedoreError.self) { try ELFFile(path: directory.path) }
         #expect(directoryError.code == .unreadable)
         #expect(directoryError.message.contains("is a directory"))
     }
@@ -214,7 +215,7 @@ import Testing
         #expect(file.neededLibraries == ["libz.so.1", "libc.so.6"])
     }
 
-    /// Damaged headers produce an ``ELFError`` or a value, never a crash: bytes of the headers, program headers and
+    /// Damaged headers produce an ``StevedoreError`` or a value, never a crash: bytes of the headers, program headers and
     /// dynamic section of a real program are overwritten with pseudo-random values, many times over.
     @Test func survivesDamagedHeaders() throws {
         let directory = try TemporaryDirectory("elf-file")
@@ -239,7 +240,7 @@ import Testing
             do {
                 _ = try ELFFile(path: path)
                 parsed += 1
-            } catch is ELFError {
+            } catch is StevedoreError {
                 rejected += 1
             }
         }

@@ -2,6 +2,7 @@ import Foundation
 @testable import StevedoreELF
 import StevedoreTestSupport
 import Testing
+import StevedoreCore
 
 @Suite struct FileSystemRootTests {
     /// A root with a merged-/usr layout: `/lib` → `usr/lib`, an absolute link `/usr/lib/current` → `/opt/v2`,
@@ -45,7 +46,7 @@ import Testing
 
     @Test func reportsLoops() throws {
         let root = try makeRoot()
-        let error = try #require(throws: ELFError.self) { try FileSystemRoot(hostDirectory: root.path).resolve("/loop-a/x") }
+        let error = try #require(throws: StevedoreError.self) { try FileSystemRoot(hostDirectory: root.path).resolve("/loop-a/x") }
         #expect(error.code == .symlinkLoop)
         #expect(error.message.contains("more than 40 symbolic links"))
     }

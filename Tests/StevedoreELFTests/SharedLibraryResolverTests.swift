@@ -2,6 +2,7 @@ import Foundation
 import StevedoreELF
 import StevedoreTestSupport
 import Testing
+import StevedoreCore
 
 @Suite struct SharedLibraryResolverTests {
     static let greetProgram = """
@@ -121,7 +122,7 @@ import Testing
         let program = try compiler.compile(Self.greetProgram, to: "prog", ["-L\(directory.appending("lib"))", "-Wl,-rpath-link,\(directory.appending("lib"))", "-lgreet", "-Wl,-rpath,$ORIGIN/lib"])
         try FileManager.default.removeItem(atPath: gone)
 
-        let error = try #require(throws: ELFError.self) { try SharedLibraryResolver().resolve(executable: program) }
+        let error = try #require(throws: StevedoreError.self) { try SharedLibraryResolver().resolve(executable: program) }
         #expect(error.code == .libraryNotFound)
         #expect(error.message.hasPrefix("shared library 'libgone.so', needed by '\(Self.real(middle))', was not found. Searched: "))
         // Every default directory is named (those /etc/ld.so.conf also lists are named once, with it).
@@ -159,7 +160,7 @@ import Testing
             #expect(found.neededBy == Self.real("\(outer)/libgreet.so"))
             #expect(host.stdout == "greet 10\n")
         } else {
-            let error = try #require(throws: ELFError.self) { try SharedLibraryResolver().resolve(executable: program) }
+            let error = try #require(throws: StevedoreError.self) { try SharedLibraryResolver().resolve(executable: program) }
             #expect(error.code == .libraryNotFound)
             #expect(error.message.contains("'libinner.so', needed by '\(Self.real(outer))/libgreet.so'"))
             #expect(host.status != 0)
@@ -174,7 +175,7 @@ import Testing
             ["-shared", "-fPIC", "-Wl,--no-as-needed", "-lz", "-Wl,-z,nodefaultlib", "-Wl,-soname,libgreet.so"]
         )
         let program = try compiler.compile(Self.greetProgram, to: "prog", ["-L\(directory.appending("lib"))", "-lgreet", "-Wl,-rpath,$ORIGIN/lib"])
-        let error = try #require(throws: ELFError.self) { try SharedLibraryResolver().resolve(executable: program) }
+        let error = try #require(throws: StevedoreError.self) { try SharedLibraryResolver().resolve(executable: program) }
         #expect(error.code == .libraryNotFound)
         #expect(error.message.contains("'libz.so.1', needed by"))
         #expect(!error.message.contains("default directories"))
@@ -195,7 +196,7 @@ import Testing
         #expect(try ProcessRunner.run([program]).stdout == "greet 3\n")
 
         try FileManager.default.removeItem(atPath: library)
-        let error = try #require(throws: ELFError.self) { try SharedLibraryResolver().resolve(executable: program) }
+        let error = try #require(throws: StevedoreError.self) { try SharedLibraryResolver().resolve(executable: program) }
         #expect(error.message.contains("Skipped unsuitable files: '\(Self.real(decoyDirectory))/libgreet.so' is ELF32 mips big-endian, not ELF64 x86_64 little-endian."))
     }
 
@@ -300,7 +301,7 @@ import Testing
     @Test func scriptsAreRejected() throws {
         let directory = try TemporaryDirectory("elf-resolve")
         let script = try directory.write("run.sh", "#!/bin/bash\nexec ./server\n", mode: 0o755)
-        let error = try #require(throws: ELFError.self) { try SharedLibraryResolver().resolve(executable: script) }
+        let error = try #require(throws: StevedoreError.self) { try SharedLibraryResolver().resolve(executable: script) }
         #expect(error.code == .notELF)
         #expect(error.message.contains("(it starts with '#!/bin/bash' — a script?)"))
     }
@@ -309,7 +310,7 @@ import Testing
         let root = try TemporaryDirectory("elf-root")
         let directory = try TemporaryDirectory("elf-resolve")
         let program = try CCompiler(directory: directory).compile(ELFFileTests.zlibProgram, to: "prog", ["-lz"])
-        let error = try #require(throws: ELFError.self) {
+        let error = try #require(throws: StevedoreError.self) {
             try SharedLibraryResolver(configuration: .init(root: root.path)).resolve(executable: program)
         }
         #expect(error.code == .interpreterNotFound)

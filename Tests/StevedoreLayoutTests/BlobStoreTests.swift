@@ -100,7 +100,7 @@ struct BlobStoreTests {
         do {
             _ = try await store.readWhole(Descriptor(mediaType: .ociLayerGzip, digest: digest, size: 6))
             Issue.record("read a missing blob")
-        } catch let error as LayoutError {
+        } catch let error as StevedoreError {
             #expect(error.code == .blobNotFound)
             #expect(error.message.contains(digest.description))
             #expect(error.message.contains(MediaType.ociLayerGzip.rawValue))

@@ -52,13 +52,13 @@ struct LayoutImageSourceTests {
         await #expect {
             try await source.loadImage(platform: nil)
         } throws: { error in
-            guard let error = error as? ImageModelError else { return false }
+            guard let error = error as? StevedoreError else { return false }
             return error.code == .invalidPlatform && error.message.contains("index of several images (linux/amd64, linux/arm64/v8); choose one with --platform")
         }
         await #expect {
             try await source.loadImage(platform: try Platform(parsing: "linux/s390x"))
         } throws: { error in
-            guard let error = error as? ImageModelError else { return false }
+            guard let error = error as? StevedoreError else { return false }
             return error.code == .invalidPlatform
                 && error.message.contains("oci-layout:\(directory.path):multi has no image for linux/s390x (it has: linux/amd64, linux/arm64/v8)")
         }
@@ -82,7 +82,7 @@ struct LayoutImageSourceTests {
         await #expect {
             try await layout.image(tag: "odd").loadImage(platform: nil)
         } throws: { error in
-            guard let error = error as? ImageModelError else { return false }
+            guard let error = error as? StevedoreError else { return false }
             return error.code == .invalidMediaType && error.message.contains("not an image manifest or index")
         }
     }
@@ -95,13 +95,13 @@ struct LayoutImageSourceTests {
         await #expect {
             try await layout.image(tag: "ghost").loadImage(platform: nil)
         } throws: { error in
-            guard let error = error as? LayoutError else { return false }
+            guard let error = error as? StevedoreError else { return false }
             return error.code == .blobNotFound && error.message.contains(absent.description)
         }
         await #expect {
             try await layout.image(tag: "nope").loadImage(platform: nil)
         } throws: { error in
-            guard let error = error as? LayoutError else { return false }
+            guard let error = error as? StevedoreError else { return false }
             return error.code == .tagNotFound && error.message.contains("(tags: ghost)")
         }
     }
@@ -118,21 +118,21 @@ struct LayoutImageSourceTests {
         await #expect {
             try await source.blobData(Descriptor(mediaType: .ociConfig, digest: digest, size: size), limit: 1000)
         } throws: { error in
-            guard let error = error as? ImageModelError else { return false }
+            guard let error = error as? StevedoreError else { return false }
             return error.code == .sizeMismatch && error.message.contains("is 4096 bytes, more than the 1000 allowed")
         }
         // The descriptor lies about the size: reading stops at the limit.
         await #expect {
             try await source.blobData(Descriptor(mediaType: .ociConfig, digest: digest, size: 10), limit: 1000)
         } throws: { error in
-            guard let error = error as? ImageModelError else { return false }
+            guard let error = error as? StevedoreError else { return false }
             return error.code == .sizeMismatch && error.message.contains("larger than the 1000 bytes allowed")
         }
         // Verified reads check size and digest against the descriptor.
         await #expect {
             try await source.verifiedData(Descriptor(mediaType: .ociConfig, digest: digest, size: 4000))
         } throws: { error in
-            guard let error = error as? ImageModelError else { return false }
+            guard let error = error as? StevedoreError else { return false }
             return error.code == .sizeMismatch && error.message.contains("is 4096 bytes, its descriptor says 4000")
         }
         #expect(try await source.verifiedData(Descriptor(mediaType: .ociConfig, digest: digest, size: size)) == bytes)

@@ -262,7 +262,7 @@ struct OCILayoutTests {
         do {
             _ = try await layout.image(tag: "v1").loadImage(platform: nil)
             Issue.record("loaded a tampered configuration")
-        } catch let error as ImageModelError {
+        } catch let error as StevedoreError {
             #expect(error.code == .digestMismatch)
             #expect(error.message.contains(image.manifest.config.digest.description))
         }

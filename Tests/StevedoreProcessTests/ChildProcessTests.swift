@@ -1,4 +1,5 @@
 import Foundation
+import StevedoreCore
 import StevedoreProcess
 import StevedoreTestSupport
 import Testing
@@ -67,10 +68,10 @@ import Testing
         // The shell's own child (sleep) holds the pipes too: the whole group must go.
         let child = try Self.script("sleep 1000", in: directory, name: "docker-credential-hang")
         let started = ContinuousClock.now
-        let error = await #expect(throws: ChildProcessError.self) {
+        let error = await #expect(throws: StevedoreError.self) {
             try await ChildProcess(child, timeout: .milliseconds(300)).run()
         }
-        #expect(error?.code == .timedOut)
+        #expect(error?.code == .programTimedOut)
         #expect(error?.message.contains("docker-credential-hang did not finish within 0.3 s") == true)
         #expect(ContinuousClock.now - started < .seconds(10))
     }
@@ -79,7 +80,7 @@ import Testing
         let directory = try TemporaryDirectory("process-term")
         let child = try Self.script("trap '' TERM\nwhile :; do sleep 1; done", in: directory)
         let started = ContinuousClock.now
-        #expect(throws: ChildProcessError.self) {
+        #expect(throws: StevedoreError.self) {
             try ChildProcess(child, timeout: .milliseconds(200), terminationGracePeriod: .milliseconds(300)).runAndWait()
         }
         #expect(ContinuousClock.now - started < .seconds(10))
@@ -89,15 +90,15 @@ import Testing
         let task = Task { try await ChildProcess("sleep", ["1000"]).run() }
         try await Task.sleep(for: .milliseconds(200))
         task.cancel()
-        let error = await #expect(throws: ChildProcessError.self) { try await task.value }
-        #expect(error?.code == .cancelled)
+        let error = await #expect(throws: StevedoreError.self) { try await task.value }
+        #expect(error?.code == .programCancelled)
     }
 
     @Test func aMissingProgramIsNamed() {
-        let error = #expect(throws: ChildProcessError.self) {
+        let error = #expect(throws: StevedoreError.self) {
             try ChildProcess("stevedore-no-such-program", environment: ["PATH": "/nonexistent"]).runAndWait()
         }
-        #expect(error?.code == .notFound)
+        #expect(error?.code == .programNotFound)
         #expect(error?.message == "stevedore-no-such-program is not installed or not on PATH; install it or add its directory to PATH")
     }
 

@@ -40,7 +40,7 @@ import Testing
     @Test func unwritableOutputIsAClearError() {
         let writer = GitHubActionsOutput(environment: ["GITHUB_OUTPUT": "/nonexistent-dir/output"])
         #expect { try writer.write(Self.image) } throws: { error in
-            (error as? PublishError)?.code == .outputFailed && "\(error)".contains("GITHUB_OUTPUT")
+            (error as? StevedoreError)?.code == .outputFailed && "\(error)".contains("GITHUB_OUTPUT")
         }
     }
 

@@ -33,14 +33,14 @@ import Testing
     func malformedRepositoryIsRejected(repository: String) {
         let defaults = PublishDefaults(environment: [:], git: Self.git())
         #expect { try defaults.destination(PublishOptions(repository: repository)) } throws: { error in
-            (error as? PublishError)?.code == .invalidArgument && "\(error)".contains("--repository")
+            (error as? StevedoreError)?.code == .invalidArgument && "\(error)".contains("--repository")
         }
     }
 
     @Test func missingRepositorySaysWhatToPass() {
         let defaults = PublishDefaults(environment: [:], git: Self.git(origin: "https://gitlab.com/acme/hello.git"))
         #expect { try defaults.destination(PublishOptions()) } throws: { error in
-            guard let error = error as? PublishError else { return false }
+            guard let error = error as? StevedoreError else { return false }
             return error.code == .missingRepository && error.message.contains("--repository")
         }
     }
@@ -92,7 +92,7 @@ import Testing
     @Test func noRevisionAndNoTagIsAnError() {
         let defaults = PublishDefaults(environment: [:], git: nil)
         #expect { try defaults.destination(PublishOptions(repository: "ghcr.io/a/b")) } throws: { error in
-            (error as? PublishError)?.code == .missingRevision && "\(error)".contains("--tag")
+            (error as? StevedoreError)?.code == .missingRevision && "\(error)".contains("--tag")
         }
     }
 
@@ -133,7 +133,7 @@ import Testing
     }
 
     @Test func malformedSourceDateEpochIsRejected() {
-        #expect(throws: PublishError.self) {
+        #expect(throws: StevedoreError.self) {
             try PublishDefaults(environment: ["SOURCE_DATE_EPOCH": "yesterday"], git: nil).provenance(PublishOptions())
         }
     }

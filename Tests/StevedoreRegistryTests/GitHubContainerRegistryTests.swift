@@ -5,7 +5,7 @@ import Testing
 struct GitHubContainerRegistryTests {
     @Test("a repository path with capitals is refused with its lowercase form")
     func capitals() {
-        let error = #expect(throws: ImageModelError.self) {
+        let error = #expect(throws: StevedoreError.self) {
             try ImageReference(parsing: "ghcr.io/Octo/App:v1")
         }
         #expect(error?.message.contains("ghcr.io/octo/app:v1") == true)

@@ -167,7 +167,7 @@ struct RegistryClientTests {
         do {
             _ = try await ImageTransfer.copy(from: remote, to: whole.destination(tags: []), platform: Platform(os: "linux", architecture: "s390x"))
             Issue.record("pulling a platform the index lacks succeeded")
-        } catch let error as ImageModelError {
+        } catch let error as StevedoreError {
             #expect(error.code == .invalidPlatform)
             #expect(error.message.contains("linux/amd64, linux/arm64"))
         }

@@ -1,6 +1,7 @@
 import Foundation
 import StevedoreTestSupport
 import Testing
+import StevedoreCore
 @testable import StevedoreScaffold
 
 @Suite struct GitHubWorkflowScaffoldTests {
@@ -36,21 +37,21 @@ import Testing
 
     @Test(arguments: ["Hello Server", "-x", "a;b", "$(id)", ""])
     func rejectsUnsafeProductNames(product: String) {
-        #expect(throws: GitHubWorkflowScaffoldError.self) { try GitHubWorkflowScaffold(product: product) }
+        #expect(throws: StevedoreError.self) { try GitHubWorkflowScaffold(product: product) }
     }
 
     @Test func neverOverwritesWithoutForce() throws {
         let directory = try TemporaryDirectory("scaffold-write")
         let scaffold = try GitHubWorkflowScaffold(product: "App")
         #expect { try scaffold.write(into: directory.path, force: false) } throws: { error in
-            (error as? GitHubWorkflowScaffoldError)?.code == .notAPackage
+            (error as? StevedoreError)?.code == .notAPackage
         }
         try directory.write("Package.swift", "// swift-tools-version: 6.0\n")
         let path = try scaffold.write(into: directory.path, force: false)
         #expect(path == directory.appending(GitHubWorkflowScaffold.relativePath))
         try directory.write(GitHubWorkflowScaffold.relativePath, "mine\n")
         #expect { try scaffold.write(into: directory.path, force: false) } throws: { error in
-            (error as? GitHubWorkflowScaffoldError)?.code == .fileExists && "\(error)".contains("--force")
+            (error as? StevedoreError)?.code == .fileExists && "\(error)".contains("--force")
         }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "mine\n")
         try scaffold.write(into: directory.path, force: true)

@@ -4,6 +4,7 @@ import StevedoreGitHub
 import StevedoreScaffold
 import StevedoreTestSupport
 import Testing
+import StevedoreCore
 
 @Suite struct KamalScaffoldTests {
     private let scaffold = KamalScaffold(productName: "HelloServer", owner: "Owner", repository: "Hello", appPort: 8080)
@@ -125,7 +126,7 @@ import Testing
 
     @Test func anExistingDeployJobIsReplacedOnlyWithForce() throws {
         let withDeploy = existingWorkflow.replacingOccurrences(of: "    # the tests\n", with: "    deploy:\n        runs-on: old\n        steps:\n            - run: old\n    # the tests\n")
-        #expect(throws: KamalScaffoldError(.fileExists, ".github/workflows/deploy.yml already has a `deploy` job; pass --force to replace it")) {
+        #expect(throws: StevedoreError(.fileExists, ".github/workflows/deploy.yml already has a `deploy` job; pass --force to replace it")) {
             try scaffold.workflow(extending: withDeploy, replacingDeployJob: false)
         }
         let replaced = try scaffold.workflow(extending: withDeploy, replacingDeployJob: true)
@@ -144,7 +145,7 @@ import Testing
         #expect {
             try scaffold.workflow(extending: workflow, replacingDeployJob: true)
         } throws: { error in
-            guard let error = error as? KamalScaffoldError else { return false }
+            guard let error = error as? StevedoreError else { return false }
             return error.code == .workflowNotExtensible && error.message.hasPrefix(".github/workflows/deploy.yml \(reason)")
                 && error.message.contains("swift package --allow-network-connections all kamal-deploy")
         }

@@ -2,6 +2,7 @@ import Foundation
 import StevedoreScaffold
 import StevedoreTestSupport
 import Testing
+import StevedoreCore
 
 @Suite struct KamalScaffoldWriterTests {
     private let scaffold = KamalScaffold(productName: "HelloServer", owner: "owner", repository: "hello")
@@ -23,7 +24,7 @@ import Testing
         let directory = try TemporaryDirectory()
         try directory.write("config/deploy.yml", "mine\n")
         try directory.write(".kamal/secrets", "MINE=1\n")
-        #expect(throws: KamalScaffoldError(.fileExists, "not writing anything: config/deploy.yml, .kamal/secrets already exist; pass --force to overwrite")) {
+        #expect(throws: StevedoreError(.fileExists, "not writing anything: config/deploy.yml, .kamal/secrets already exist; pass --force to overwrite")) {
             try KamalScaffoldWriter(scaffold: scaffold).write(into: directory.path, force: false)
         }
         #expect(try read(directory, "config/deploy.yml") == "mine\n")
@@ -44,7 +45,7 @@ import Testing
         let extended = try read(directory, ".github/workflows/deploy.yml")
         #expect(extended == workflow + "\n" + scaffold.deployJob)
 
-        #expect(throws: KamalScaffoldError(.fileExists, "not writing anything: config/deploy.yml, .kamal/secrets, .github/workflows/deploy.yml (it already has a deploy job) already exist; pass --force to overwrite")) {
+        #expect(throws: StevedoreError(.fileExists, "not writing anything: config/deploy.yml, .kamal/secrets, .github/workflows/deploy.yml (it already has a deploy job) already exist; pass --force to overwrite")) {
             try KamalScaffoldWriter(scaffold: scaffold).write(into: directory.path, force: false)
         }
         try KamalScaffoldWriter(scaffold: scaffold).write(into: directory.path, force: true)

@@ -42,7 +42,7 @@ public struct FileBlobSink: BlobSink, BlobSource {
         let file = path(of: descriptor.digest)
         let descriptorNumber = open(file, O_RDONLY | O_CLOEXEC)
         guard descriptorNumber >= 0 else {
-            throw ImageModelError(.digestMismatch, "blob \(descriptor.digest) is not in \(directory)")
+            throw StevedoreError(.digestMismatch, "blob \(descriptor.digest) is not in \(directory)")
         }
         defer { close(descriptorNumber) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
@@ -67,7 +67,7 @@ public final class FileBlobWriter: BlobWriter {
         temporaryPath = "\(directory)/tmp-\(UUID().uuidString)"
         descriptorNumber = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptorNumber >= 0 else {
-            throw ImageModelError(.sizeMismatch, "cannot create \(temporaryPath): errno \(errno)")
+            throw StevedoreError(.sizeMismatch, "cannot create \(temporaryPath): errno \(errno)")
         }
     }
 
@@ -78,7 +78,7 @@ public final class FileBlobWriter: BlobWriter {
         var offset = 0
         while offset < bytes.count, let base = bytes.baseAddress {
             let written = systemWrite(descriptorNumber, base + offset, bytes.count - offset)
-            guard written > 0 else { throw ImageModelError(.sizeMismatch, "cannot write \(temporaryPath): errno \(errno)") }
+            guard written > 0 else { throw StevedoreError(.sizeMismatch, "cannot write \(temporaryPath): errno \(errno)") }
             offset += written
         }
     }
@@ -89,10 +89,10 @@ public final class FileBlobWriter: BlobWriter {
         let digest = hasher.finalize()
         if let expected, expected.digest != digest || expected.size != hasher.count {
             unlink(temporaryPath)
-            throw ImageModelError(.digestMismatch, "expected \(expected.digest), got \(digest)")
+            throw StevedoreError(.digestMismatch, "expected \(expected.digest), got \(digest)")
         }
         guard rename(temporaryPath, "\(directory)/sha256/\(digest.encoded)") == 0 else {
-            throw ImageModelError(.digestMismatch, "cannot store \(digest): errno \(errno)")
+            throw StevedoreError(.digestMismatch, "cannot store \(digest): errno \(errno)")
         }
         return (digest, hasher.count)
     }

@@ -81,7 +81,7 @@ struct ImageConfigurationOptions: ParsableArguments {
         for value in values {
             if value.hasPrefix("[") {
                 guard let array = try? JSONDecoder().decode([String].self, from: Data(value.utf8)) else {
-                    throw BuildError(.invalidSetting, "\(flag) '\(value)' starts with '[' but is not a JSON array of strings, e.g. [\"/app\",\"--port\",\"80\"]")
+                    throw StevedoreError(.invalidSetting, "\(flag) '\(value)' starts with '[' but is not a JSON array of strings, e.g. [\"/app\",\"--port\",\"80\"]")
                 }
                 result += array
             } else {

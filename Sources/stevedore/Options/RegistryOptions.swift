@@ -59,7 +59,7 @@ struct RegistryOptions: ParsableArguments {
         var text = String(decoding: data, as: UTF8.self)
         while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
         guard !text.isEmpty else {
-            throw CredentialError(.invalidCredential, "--password-stdin read an empty password; pipe the password or token into the command")
+            throw StevedoreError(.invalidCredential, "--password-stdin read an empty password; pipe the password or token into the command")
         }
         return text
     }
