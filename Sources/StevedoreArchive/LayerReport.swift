@@ -31,11 +31,7 @@ public struct LayerProblem: Hashable, Sendable, CustomStringConvertible {
     public var message: String
 
     /// Creates a problem.
-    public init(_ kind: Kind, path: String? = nil, _ message: String) {
-        self.kind = kind
-        self.path = path
-        self.message = message
-    }
+    public init(_ kind: Kind, path: String? = nil, _ message: String) { (self.kind, self.path, self.message) = (kind, path, message) }
 
     public var description: String { message }
 }

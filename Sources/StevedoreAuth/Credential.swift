@@ -12,11 +12,7 @@ public struct Credential: Hashable, Sendable, CustomStringConvertible, CustomDeb
     public var origin: String
 
     /// Creates a credential.
-    public init(username: String, secret: String, origin: String) {
-        self.username = username
-        self.secret = secret
-        self.origin = origin
-    }
+    public init(username: String, secret: String, origin: String) { (self.username, self.secret, self.origin) = (username, secret, origin) }
 
     /// The value of an HTTP `Authorization: Basic …` header for this credential.
     public var basicAuthorization: String {

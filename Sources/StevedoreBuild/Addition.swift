@@ -10,10 +10,7 @@ public struct Addition: Hashable, Sendable, CustomStringConvertible {
     public var source: String
     public var destination: String
 
-    public init(source: String, destination: String) {
-        self.source = source
-        self.destination = destination
-    }
+    public init(source: String, destination: String) { (self.source, self.destination) = (source, destination) }
 
     /// Parses `SRC:DEST` with an absolute `DEST`.
     ///

@@ -23,10 +23,7 @@ public struct ImageBuilder: Sendable {
         public var image: Image
         public var name: String?
 
-        public init(image: Image, name: String?) {
-            self.image = image
-            self.name = name
-        }
+        public init(image: Image, name: String?) { (self.image, self.name) = (image, name) }
     }
 
     /// Writes the recipe's layers, configuration and manifest into `sink`.

@@ -8,10 +8,7 @@ public struct ImageRecipe: Sendable {
         public var tree: FileTree
         public var createdBy: String
 
-        public init(tree: FileTree, createdBy: String) {
-            self.tree = tree
-            self.createdBy = createdBy
-        }
+        public init(tree: FileTree, createdBy: String) { (self.tree, self.createdBy) = (tree, createdBy) }
     }
 
     public var platform: Platform

@@ -48,10 +48,7 @@ public struct EnvironmentVariable: Hashable, Sendable, CustomStringConvertible {
     public var name: String
     public var value: String
 
-    public init(name: String, value: String) {
-        self.name = name
-        self.value = value
-    }
+    public init(name: String, value: String) { (self.name, self.value) = (name, value) }
 
     /// Parses `NAME=VALUE` (the value may be empty and may contain `=`).
     ///

@@ -19,26 +19,15 @@ public struct TransferResult: Sendable, Hashable {
     /// The digest of the root written (manifest or index).
     public var digest: Digest
     /// Blobs copied or uploaded, and their bytes.
-    public var copiedBlobs: Int
-    public var copiedBytes: Int64
+    public var copiedBlobs = 0
+    public var copiedBytes: Int64 = 0
     /// Blobs mounted from another repository of the same registry.
-    public var mountedBlobs: Int
+    public var mountedBlobs = 0
     /// Blobs the destination had already.
-    public var existingBlobs: Int
+    public var existingBlobs = 0
 
-    public init(pinnedReference: String, digest: Digest, copiedBlobs: Int = 0, copiedBytes: Int64 = 0, mountedBlobs: Int = 0, existingBlobs: Int = 0) {
-        self.pinnedReference = pinnedReference
-        self.digest = digest
-        self.copiedBlobs = copiedBlobs
-        self.copiedBytes = copiedBytes
-        self.mountedBlobs = mountedBlobs
-        self.existingBlobs = existingBlobs
-    }
-
-    /// `copied N blobs (B bytes), mounted M, K already present`.
-    public var summary: String {
-        "copied \(copiedBlobs) blobs (\(copiedBytes) bytes), mounted \(mountedBlobs), \(existingBlobs) already present"
-    }
+    /// The result of writing the root `digest` to the destination `pinnedReference` names; set the counts.
+    public init(pinnedReference: String, digest: Digest) { (self.pinnedReference, self.digest) = (pinnedReference, digest) }
 }
 
 /// Moves images between sources and destinations, as `crane.Copy` does: the one path behind `push`, `pull`,

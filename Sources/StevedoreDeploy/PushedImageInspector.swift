@@ -21,10 +21,7 @@ public struct KamalRegistryLogin: Hashable, Sendable, CustomStringConvertible {
     public var password: String
 
     /// Creates a login.
-    public init(username: String, password: String) {
-        self.username = username
-        self.password = password
-    }
+    public init(username: String, password: String) { (self.username, self.password) = (username, password) }
 
     public var description: String { "\(username) (password hidden)" }
 }
@@ -39,10 +36,7 @@ public struct PushedImageFacts: Hashable, Sendable {
         public var labels: [String: String]
 
         /// Creates a platform image.
-        public init(platform: Platform, labels: [String: String]) {
-            self.platform = platform
-            self.labels = labels
-        }
+        public init(platform: Platform, labels: [String: String]) { (self.platform, self.labels) = (platform, labels) }
     }
 
     /// The digest of the manifest or index the tag points to.
@@ -51,10 +45,7 @@ public struct PushedImageFacts: Hashable, Sendable {
     public var images: [PlatformImage]
 
     /// Creates the facts for a tag.
-    public init(digest: Digest, images: [PlatformImage]) {
-        self.digest = digest
-        self.images = images
-    }
+    public init(digest: Digest, images: [PlatformImage]) { (self.digest, self.images) = (digest, images) }
 
     /// The platforms present, in order.
     public var platforms: [Platform] { images.map(\.platform) }

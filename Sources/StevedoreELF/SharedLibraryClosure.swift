@@ -10,10 +10,7 @@ public struct SharedLibraryClosure: Hashable, Sendable {
         public var target: String
 
         /// Creates a symbolic link description.
-        public init(path: String, target: String) {
-            self.path = path
-            self.target = target
-        }
+        public init(path: String, target: String) { (self.path, self.target) = (path, target) }
 
         public static func < (lhs: Symlink, rhs: Symlink) -> Bool { lhs.path < rhs.path }
     }

@@ -11,10 +11,7 @@ public struct GitHubRepositoryName: Hashable, Sendable, CustomStringConvertible 
     public let name: String
 
     /// Creates a name from its two parts, as given.
-    public init(owner: String, name: String) {
-        self.owner = owner
-        self.name = name
-    }
+    public init(owner: String, name: String) { (self.owner, self.name) = (owner, name) }
 
     /// Parses `owner/name`, the form of `GITHUB_REPOSITORY`; `nil` when `slug` is not of that form.
     public init?(slug: String) {

@@ -6,10 +6,7 @@ public struct ImageSummary: Sendable {
     public var name: String
     public var image: Image
 
-    public init(name: String, image: Image) {
-        self.name = name
-        self.image = image
-    }
+    public init(name: String, image: Image) { (self.name, self.image) = (name, image) }
 
     /// The summary as aligned text lines.
     public var text: String {

@@ -11,42 +11,30 @@ public struct BuildRequest: Sendable {
     /// The ELF executable, the entrypoint; `nil` builds an image of ``additions`` only.
     public var executable: String?
     /// Host files and directories copied into the image (`--add`).
-    public var additions: [Addition]
+    public var additions: [Addition] = []
     /// Whether to add the runtime libraries and system files; `nil` means only from scratch.
     public var selfContained: Bool?
     /// The platform asked for; it must match the executable's.
     public var platform: Platform?
     /// The configuration: environment, entrypoint, labels, ports…
-    public var settings: ImageSettings
+    public var settings = ImageSettings()
     /// SOURCE_DATE_EPOCH: every time stamp.
-    public var creationTime: Int64
+    public var creationTime: Int64 = 0
     /// Compression level and threads.
-    public var layerOptions: LayerOptions
+    public var layerOptions = LayerOptions()
     /// The base image; `nil` is scratch.
     public var base: ImageLocation?
     /// Where to write the image: OCI layouts and docker-archives.
-    public var outputs: [ImageLocation]
+    public var outputs: [ImageLocation] = []
     /// Where to push it, if anywhere.
     public var push: ImageReference?
     /// More tags for every layout output and the push.
-    public var tags: [ImageTag]
+    public var tags: [ImageTag] = []
 
-    public init(
-        executable: String?, additions: [Addition] = [], selfContained: Bool? = nil, platform: Platform? = nil,
-        settings: ImageSettings = ImageSettings(), creationTime: Int64 = 0, layerOptions: LayerOptions = LayerOptions(),
-        base: ImageLocation? = nil, outputs: [ImageLocation] = [], push: ImageReference? = nil, tags: [ImageTag] = []
-    ) {
+    /// A request for an image of `executable` (or of ``additions`` only, when `nil`) from scratch, written nowhere
+    /// yet; set the other properties as needed.
+    public init(executable: String?) {
         self.executable = executable
-        self.additions = additions
-        self.selfContained = selfContained
-        self.platform = platform
-        self.settings = settings
-        self.creationTime = creationTime
-        self.layerOptions = layerOptions
-        self.base = base
-        self.outputs = outputs
-        self.push = push
-        self.tags = tags
     }
 }
 
@@ -155,16 +143,7 @@ public struct ImageBuild: Sendable {
         }
         let cache = try BlobStore(root: CacheDirectory.path(environment: registry.environment))
         for layer in image.manifest.layers where !store.contains(layer.digest) {
-            if !cache.contains(layer.digest) {
-                let writer = try cache.makeBlobWriter()
-                do {
-                    try await source.readBlob(layer) { try writer.write($0) }
-                    _ = try writer.commit(expected: (layer.digest, layer.size))
-                } catch {
-                    writer.abort()
-                    throw error
-                }
-            }
+            try await cache.copy(layer, from: source)
             if cache.root != store.root { try store.link(layer.digest, from: cache) }
         }
     }

@@ -46,12 +46,12 @@ public struct LayoutImageDestination: ImageDestination {
             var pending = missing.makeIterator()
             var running = 0
             while running < Self.concurrentBlobs, let descriptor = pending.next() {
-                group.addTask { try await Self.copy(descriptor, from: blobs, to: store) }
+                group.addTask { try await store.copy(descriptor, from: blobs) }
                 running += 1
             }
             while try await group.next() != nil {
                 if let descriptor = pending.next() {
-                    group.addTask { try await Self.copy(descriptor, from: blobs, to: store) }
+                    group.addTask { try await store.copy(descriptor, from: blobs) }
                 }
             }
         }
@@ -64,22 +64,11 @@ public struct LayoutImageDestination: ImageDestination {
         for tag in tags.isEmpty ? [nil] : tags.map(Optional.some) {
             try layout.setTag(tag?.name, for: root)
         }
-        return TransferResult(
-            pinnedReference: "\(destinationDescription)@\(root.digest)", digest: root.digest,
-            copiedBlobs: missing.count, copiedBytes: missing.reduce(0) { $0 + $1.size }, existingBlobs: existing
-        )
-    }
-
-    /// Streams one blob into the store; it becomes visible only when its digest and size check out.
-    private static func copy(_ descriptor: Descriptor, from source: any BlobSource, to store: BlobStore) async throws {
-        let writer = try store.makeBlobWriter()
-        do {
-            try await source.readBlob(descriptor) { try writer.write($0) }
-            _ = try writer.commit(expected: (descriptor.digest, descriptor.size))
-        } catch {
-            writer.abort()
-            throw error
-        }
+        var result = TransferResult(pinnedReference: "\(destinationDescription)@\(root.digest)", digest: root.digest)
+        result.copiedBlobs = missing.count
+        result.copiedBytes = missing.reduce(0) { $0 + $1.size }
+        result.existingBlobs = existing
+        return result
     }
 }
 

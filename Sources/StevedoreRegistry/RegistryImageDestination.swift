@@ -19,9 +19,9 @@ public struct RegistryImageDestination: ImageDestination {
 
     public func write(_ content: ImageContent, blobs: any BlobSource) async throws -> TransferResult {
         let result = try await client.push(PushRequest(content: content, blobs: blobs, target: reference, additionalTags: additionalTags))
-        return TransferResult(
-            pinnedReference: result.pinnedReference, digest: result.digest,
-            copiedBlobs: result.uploadedBlobs, copiedBytes: result.uploadedBytes, mountedBlobs: result.mountedBlobs, existingBlobs: result.existingBlobs
-        )
+        var transfer = TransferResult(pinnedReference: result.pinnedReference, digest: result.digest)
+        (transfer.copiedBlobs, transfer.copiedBytes) = (result.uploadedBlobs, result.uploadedBytes)
+        (transfer.mountedBlobs, transfer.existingBlobs) = (result.mountedBlobs, result.existingBlobs)
+        return transfer
     }
 }

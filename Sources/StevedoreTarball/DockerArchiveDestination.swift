@@ -22,11 +22,9 @@ public struct DockerArchiveDestination: ImageDestination {
             throw StevedoreError(.archive, "\(destinationDescription) cannot hold an index of \(content.images.count) images: a docker-archive has one platform; choose one with --platform or write an OCI layout")
         }
         try await writer.write(image, from: blobs, reference: reference)
-        let blobCount = 1 + image.manifest.layers.count
-        let bytes = image.manifest.layers.reduce(image.manifest.config.size) { $0 + $1.size }
-        return TransferResult(
-            pinnedReference: "\(destinationDescription)@\(image.manifestDescriptor.digest)", digest: image.manifestDescriptor.digest,
-            copiedBlobs: blobCount, copiedBytes: bytes
-        )
+        var result = TransferResult(pinnedReference: "\(destinationDescription)@\(image.manifestDescriptor.digest)", digest: image.manifestDescriptor.digest)
+        result.copiedBlobs = 1 + image.manifest.layers.count
+        result.copiedBytes = image.manifest.layers.reduce(image.manifest.config.size) { $0 + $1.size }
+        return result
     }
 }

@@ -12,12 +12,11 @@ import Testing
     @Test func oneBuildWritesEveryOutputWithOneDigest() async throws {
         let work = try TemporaryDirectory("jobs-build")
         let file = try work.write("hello.txt", "hello\n")
-        let request = BuildRequest(
-            executable: nil, additions: [Addition(source: file, destination: "/hello.txt")],
-            platform: Platform(os: "linux", architecture: "amd64"),
-            outputs: [.layout(path: work.appending("layout"), tag: "v1"), .dockerArchive(path: work.appending("image.tar"), reference: nil)],
-            tags: [try ImageTag("stable")]
-        )
+        var request = BuildRequest(executable: nil)
+        request.additions = [Addition(source: file, destination: "/hello.txt")]
+        request.platform = Platform(os: "linux", architecture: "amd64")
+        request.outputs = [.layout(path: work.appending("layout"), tag: "v1"), .dockerArchive(path: work.appending("image.tar"), reference: nil)]
+        request.tags = [try ImageTag("stable")]
         let built = try await ImageBuild(registry: RegistryConfiguration(environment: ["STEVEDORE_CACHE_DIR": work.appending("cache")])).run(request)
         #expect(built.results.map(\.digest) == [built.image.manifestDescriptor.digest, built.image.manifestDescriptor.digest])
         #expect(built.results[0].pinnedReference == "oci-layout:\(work.appending("layout")):v1@\(built.image.manifestDescriptor.digest)")
@@ -30,10 +29,11 @@ import Testing
     @Test func aTransferBetweenLayoutsKeepsTheDigest() async throws {
         let work = try TemporaryDirectory("jobs-transfer")
         let file = try work.write("a.txt", "a\n")
-        let built = try await ImageBuild(registry: RegistryConfiguration()).run(BuildRequest(
-            executable: nil, additions: [Addition(source: file, destination: "/a.txt")],
-            platform: Platform(os: "linux", architecture: "arm64"), outputs: [.layout(path: work.appending("one"), tag: "x")]
-        ))
+        var request = BuildRequest(executable: nil)
+        request.additions = [Addition(source: file, destination: "/a.txt")]
+        request.platform = Platform(os: "linux", architecture: "arm64")
+        request.outputs = [.layout(path: work.appending("one"), tag: "x")]
+        let built = try await ImageBuild(registry: RegistryConfiguration()).run(request)
         let source = try OCILayout(path: work.appending("one"), create: false).image(tag: "x")
         let copied = try await ImageTransfer.copy(from: source, to: try OCILayout(path: work.appending("two")).destination(tags: [try ImageTag("y")]))
         #expect(copied.digest == built.image.manifestDescriptor.digest)

@@ -28,9 +28,6 @@ struct BuildCommand: AsyncParsableCommand {
     @OptionGroup(title: "Image configuration")
     var image: ImageConfigurationOptions
 
-    @OptionGroup(title: "Layers")
-    var layers: LayerWritingOptions
-
     @OptionGroup(title: "Registry (for --from REFERENCE and --push)")
     var registry: RegistryOptions
 
@@ -41,11 +38,10 @@ struct BuildCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var request = BuildRequest(
-            executable: executable, selfContained: selfContained, creationTime: try layers.creationTime(), layerOptions: layers.layerOptions,
-            base: target.from.location, outputs: target.output, push: target.push, tags: target.tag
-        )
+        var request = BuildRequest(executable: executable)
         try image.apply(to: &request)
+        try target.apply(to: &request)
+        request.selfContained = selfContained
         let built = try await ImageBuild(registry: try registry.configuration(explicitFor: target.push?.registry)).run(request)
         if !registry.quiet { FileHandle.standardError.write(Data(Self.runHint(built.image, outputs: target.output).utf8)) }
         for result in built.results.dropLast() { print(result.pinnedReference) }
@@ -81,6 +77,14 @@ struct BuildTargetOptions: ParsableArguments {
         for case .registry(let reference) in output {
             throw ValidationError("--output \(reference) names a registry; push with --push \(reference)")
         }
+    }
+
+    /// Sets the request's base, outputs, push target and extra tags.
+    func apply(to request: inout BuildRequest) throws {
+        request.base = from.location
+        request.outputs = output
+        request.push = push
+        request.tags = tag
     }
 }
 

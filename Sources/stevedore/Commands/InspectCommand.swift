@@ -12,11 +12,9 @@ struct InspectCommand: AsyncParsableCommand {
         abstract: "Show an image's platform, layers, entrypoint, environment and labels."
     )
 
-    @Argument(help: ArgumentHelp("The image: oci-layout:DIR[:TAG] or a registry reference.", valueName: "LOCATION"), transform: Parse.location)
-    var location: ImageLocation
+    @OptionGroup var image: ImageArgument
 
-    @Option(help: ArgumentHelp("Which image of an index to show.", valueName: "OS/ARCH[/VARIANT]"), transform: Parse.platform)
-    var platform: Platform?
+    @OptionGroup var platform: PlatformOption
 
     @Flag(help: "Print the manifest and configuration as JSON.")
     var json = false
@@ -26,9 +24,9 @@ struct InspectCommand: AsyncParsableCommand {
 
     func run() async throws {
         let image = try await RegistryClient.withClient(try registry.configuration(explicitFor: nil)) { client in
-            try await location.source(client: client).loadImage(platform: platform)
+            try await self.image.location.source(client: client).loadImage(platform: platform.platform)
         }
-        let summary = ImageSummary(name: location.description, image: image)
+        let summary = ImageSummary(name: self.image.location.description, image: image)
         if json {
             FileHandle.standardOutput.write(try summary.json())
             print()

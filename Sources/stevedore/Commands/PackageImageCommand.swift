@@ -57,11 +57,8 @@ struct PackageImageCommand: AsyncParsableCommand {
     @Flag(help: "After pushing, deploy with Kamal (`stevedore deploy kamal --tag <first tag>`).")
     var deploy = false
 
-    @OptionGroup(title: "Image configuration")
+    @OptionGroup(title: "Image configuration (the timestamp defaults to SOURCE_DATE_EPOCH, else the commit time)")
     var image: ImageConfigurationOptions
-
-    @OptionGroup(title: "Layers (the timestamp defaults to SOURCE_DATE_EPOCH, else the commit time)")
-    var layers: LayerWritingOptions
 
     @OptionGroup(title: "Registry access (with --push)")
     var registry: RegistryOptions
@@ -75,17 +72,16 @@ struct PackageImageCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        var image = BuildRequest(executable: executable, layerOptions: layers.layerOptions, base: from.location)
+        var image = BuildRequest(executable: executable)
         try self.image.apply(to: &image)
-        // SOURCE_DATE_EPOCH from the variable or the commit is the provenance's decision; 0 when there is neither.
-        image.creationTime = layers.sourceDateEpoch ?? 0
+        image.base = from.location
         let job = PackageImageJob(
             package: PackageImageRequest(
                 packageDirectory: URL(fileURLWithPath: packageDirectory).standardizedFileURL.path,
                 product: product, executable: executable, resourceBundles: resourceBundles, outputs: output
             ),
             image: image,
-            publish: PublishOptions(repository: repository, tags: tag, sourceDateEpoch: layers.sourceDateEpoch, defaultBranch: defaultBranch),
+            publish: PublishOptions(repository: repository, tags: tag, sourceDateEpoch: self.image.layers.sourceDateEpoch, defaultBranch: defaultBranch),
             push: push, deploy: deploy, pushedImageFile: pushedImageFile,
             registry: try registry.configuration(explicitFor: repository.flatMap { try? ImageReference(parsing: $0) }?.registry),
             environment: environment

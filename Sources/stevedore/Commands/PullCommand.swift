@@ -13,14 +13,7 @@ struct PullCommand: AsyncParsableCommand {
         discussion: "Prints oci-layout:DIR:TAG@sha256:… The tag defaults to the reference's tag."
     )
 
-    @Argument(help: ArgumentHelp("The image: REGISTRY/REPOSITORY[:TAG|@DIGEST].", valueName: "REFERENCE"), transform: Parse.reference)
-    var reference: ImageReference
-
-    @Argument(help: ArgumentHelp("Where to put it: oci-layout:DIR[:TAG].", valueName: "DESTINATION"), transform: Parse.location)
-    var destination: ImageLocation
-
-    @Option(help: ArgumentHelp("Which image of an index to pull (default: this machine's).", valueName: "OS/ARCH[/VARIANT]"), transform: Parse.platform)
-    var platform: Platform?
+    @OptionGroup var transfer: TransferOptions
 
     @Flag(help: "Pull every image of an index, and the index itself.")
     var allPlatforms = false
@@ -29,18 +22,20 @@ struct PullCommand: AsyncParsableCommand {
     var registry: RegistryOptions
 
     func validate() throws {
-        if allPlatforms && platform != nil { throw ValidationError("--platform and --all-platforms exclude each other") }
-        guard case .layout = destination else { throw ValidationError("the destination must be an OCI layout, oci-layout:DIR[:TAG]") }
+        if allPlatforms && transfer.platform.platform != nil { throw ValidationError("--platform and --all-platforms exclude each other") }
+        guard case .registry = transfer.source else { throw ValidationError("the source must be a registry reference, REGISTRY/REPOSITORY[:TAG|@DIGEST]") }
+        guard case .layout = transfer.destination else { throw ValidationError("the destination must be an OCI layout, oci-layout:DIR[:TAG]") }
     }
 
     func run() async throws {
-        guard case .layout(let path, let tag) = destination else { return }
+        guard case .registry(let reference) = transfer.source, case .layout(let path, let tag) = transfer.resolvedDestination else { return }
         let layout = try OCILayout(path: path)
-        let tags = try (tag ?? reference.tag).map { [try ImageTag($0)] } ?? []
+        let tags = try (tag.map { [try ImageTag($0)] } ?? []) + transfer.tag
         let result = try await RegistryClient.withClient(try registry.configuration(explicitFor: reference.registry)) { client in
+            // Downloads show on the progress lines; so do the layers the layout already has.
             let source = RegistryImageSource(client: client, reference: reference.withDefaultTag, reportsProgress: true)
-            let target = LayoutImageDestination(layout: layout, tags: tags, progress: client.configuration.progress)
-            return try await ImageTransfer.copy(from: source, to: target, platform: allPlatforms ? nil : platform ?? .host)
+            let destination = LayoutImageDestination(layout: layout, tags: tags, progress: client.configuration.progress)
+            return try await ImageTransfer.copy(from: source, to: destination, platform: allPlatforms ? nil : transfer.platform.platform ?? .host)
         }
         try registry.report(result.pinnedReference)
     }

@@ -17,28 +17,22 @@ struct PushCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The image: oci-layout:DIR[:TAG].", valueName: "SOURCE"), transform: Parse.location)
-    var source: ImageLocation
-
-    @Argument(help: ArgumentHelp("Where to push: REGISTRY/REPOSITORY[:TAG].", valueName: "REFERENCE"), transform: Parse.reference)
-    var reference: ImageReference
-
-    @Option(help: ArgumentHelp("Another tag to set (repeatable).", valueName: "TAG"), transform: Parse.tag)
-    var tag: [ImageTag] = []
+    @OptionGroup var transfer: TransferOptions
 
     @OptionGroup(title: "Registry")
     var registry: RegistryOptions
 
     func validate() throws {
-        guard case .layout = source else {
+        guard case .layout = transfer.source else {
             throw ValidationError("the source must be an OCI layout, oci-layout:DIR[:TAG]; to copy from a registry use `stevedore copy`")
+        }
+        guard case .registry = transfer.destination else {
+            throw ValidationError("the destination must be a registry reference, REGISTRY/REPOSITORY[:TAG]")
         }
     }
 
     func run() async throws {
-        let result = try await RegistryClient.withClient(try registry.configuration(explicitFor: reference.registry)) { client in
-            try await ImageTransfer.copy(from: try source.source(client: client), to: RegistryImageDestination(client: client, reference: reference, additionalTags: tag))
-        }
+        let result = try await transfer.run(registry)
         if !registry.quiet {
             FileHandle.standardError.write(Data("pushed \(result.copiedBlobs) blobs (\(result.copiedBytes) bytes), mounted \(result.mountedBlobs), \(result.existingBlobs) already present\n".utf8))
         }

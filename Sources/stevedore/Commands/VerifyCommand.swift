@@ -13,15 +13,14 @@ struct VerifyCommand: AsyncParsableCommand {
         discussion: "Exits 1 and names each blob and what is wrong when anything does not match."
     )
 
-    @Argument(help: ArgumentHelp("The image: oci-layout:DIR[:TAG] or a registry reference.", valueName: "LOCATION"), transform: Parse.location)
-    var location: ImageLocation
+    @OptionGroup var image: ImageArgument
 
     @OptionGroup(title: "Registry")
     var registry: RegistryOptions
 
     func run() async throws {
         let report = try await RegistryClient.withClient(try registry.configuration(explicitFor: nil)) { client in
-            await ImageVerifier().verify(try location.source(client: client))
+            await ImageVerifier().verify(try image.location.source(client: client))
         }
         guard report.isValid else {
             for problem in report.problems.dropLast() {
@@ -31,7 +30,7 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         if !registry.quiet {
             let manifests = report.checkedManifests.count, layers = report.checkedLayers
-            print("\(location): OK (\(manifests) manifest\(manifests == 1 ? "" : "s"), \(layers) layer\(layers == 1 ? "" : "s"))")
+            print("\(image.location): OK (\(manifests) manifest\(manifests == 1 ? "" : "s"), \(layers) layer\(layers == 1 ? "" : "s"))")
         }
     }
 }

@@ -42,6 +42,9 @@ struct ImageConfigurationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A host file or directory to copy into the image (repeatable); symlinks stay symlinks.", valueName: "SRC:DEST"))
     var add: [String] = []
 
+    @OptionGroup(title: "Layers")
+    var layers: LayerWritingOptions
+
     /// The settings these flags describe.
     ///
     /// - Throws: the parse errors of the flags, naming the flag.
@@ -67,11 +70,13 @@ struct ImageConfigurationOptions: ParsableArguments {
         return settings
     }
 
-    /// Sets the request's configuration, additions and platform from these flags.
+    /// Sets the request's configuration, additions, platform, timestamp and compression from these flags.
     func apply(to request: inout BuildRequest) throws {
         request.settings = try settings()
         request.additions = try add.map(Addition.init(parsing:))
         request.platform = platform
+        request.creationTime = try layers.creationTime()
+        request.layerOptions = layers.layerOptions
     }
 
     /// `nil` when the flag was not used; a value starting with `[` is a JSON array, others are one argument each.
