@@ -12,8 +12,8 @@ struct LoginCommand: AsyncParsableCommand {
         discussion: "The file is $DOCKER_CONFIG/config.json, else ~/.docker/config.json; docker, podman and skopeo read it too."
     )
 
-    @Argument(help: ArgumentHelp("The registry, e.g. ghcr.io or 127.0.0.1:5000.", valueName: "REGISTRY"))
-    var server: String
+    @Argument(help: ArgumentHelp("The registry, e.g. ghcr.io or 127.0.0.1:5000.", valueName: "REGISTRY"), transform: RegistryHost.init(parsing:))
+    var server: RegistryHost
 
     @OptionGroup(title: "Registry")
     var registry: RegistryOptions
@@ -25,10 +25,7 @@ struct LoginCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var host = server
-        for prefix in ["https://", "http://"] where host.hasPrefix(prefix) { host.removeFirst(prefix.count) }
-        while host.hasSuffix("/") { host.removeLast() }
-        if host == "index.docker.io" || host == "registry-1.docker.io" { host = ImageReference.dockerHub }
+        let host = server.name
         let credential = try await RegistryClient.withClient(try registry.configuration(explicitFor: host)) { client in
             try await client.checkCredentials(registry: host)
         }
