@@ -127,8 +127,7 @@ let package = Package(
             name: "stevedore",
             dependencies: [
                 "StevedoreCore", "StevedoreArchive", "StevedoreBuild", "StevedoreInspect", "StevedoreAuth", "StevedoreRegistry",
-                "StevedoreDeploy", "StevedoreScaffold", "StevedorePublish", "StevedoreJobs", "StevedoreELF", "StevedoreLayout", "StevedoreTarball",
-                "StevedoreGitHub",
+                "StevedoreDeploy", "StevedoreScaffold", "StevedorePublish", "StevedoreJobs", "StevedoreLayout", "StevedoreGitHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
