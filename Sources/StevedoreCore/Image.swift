@@ -12,8 +12,9 @@ public struct Image: Sendable, Hashable {
     /// Where blobs came from: the registry repository each blob (by digest) can be read or mounted from.
     ///
     /// An image read from a registry knows its repository for its configuration and every layer; an image
-    /// built on such a base keeps it for the base's layers. A push to another repository of that registry mounts these layers instead of
-    /// uploading them (as go-containerregistry's `remote.MountableLayer` does). Not part of the image's bytes.
+    /// built on such a base keeps it for the base's layers. A push to another repository of that registry
+    /// mounts these blobs instead of uploading them (as go-containerregistry's `remote.MountableLayer` does).
+    /// Not part of the image's bytes, nor of its equality.
     public var blobOrigins: [Digest: ImageReference]
 
     public init(manifestDescriptor: Descriptor, manifest: ImageManifest, manifestData: Data, configuration: ImageConfiguration, configurationData: Data, blobOrigins: [Digest: ImageReference] = [:]) {
