@@ -17,11 +17,11 @@ public struct Addition: Hashable, Sendable, CustomStringConvertible {
     /// - Throws: ``StevedoreError`` `invalidAddition`.
     public init(parsing string: String) throws {
         guard let colon = string.lastIndex(of: ":"), colon != string.startIndex else {
-            throw StevedoreError(.invalidAddition, "--add '\(string)' must be SRC:DEST, e.g. Public:/srv/public")
+            throw StevedoreError(.invalidAddition, "'\(string)' must be SRC:DEST, e.g. Public:/srv/public")
         }
         let destination = String(string[string.index(after: colon)...])
         guard destination.hasPrefix("/") else {
-            throw StevedoreError(.invalidAddition, "--add '\(string)': DEST '\(destination)' must be an absolute path in the image")
+            throw StevedoreError(.invalidAddition, "'\(string)': DEST '\(destination)' must be an absolute path in the image")
         }
         self.init(source: String(string[..<colon]), destination: destination)
     }

@@ -19,26 +19,43 @@ public struct ImageSettings: Hashable, Sendable {
 
     public init() {}
 
-    /// Checks the values that the flags' parsers could not: absolute paths, signal names.
+    /// Checks the values that the parsers of single values could not: absolute paths, signal names.
     ///
-    /// - Throws: ``StevedoreError`` naming the flag.
+    /// - Throws: ``StevedoreError`` `invalidSetting` naming the setting and the value.
     public func validate() throws {
+        try Self.validate(workingDirectory: workingDirectory)
+        for volume in volumes { try Self.validate(volume: volume) }
+        try Self.validate(stopSignal: stopSignal)
+        try Self.validate(user: user)
+    }
+
+    /// The working directory, if set, is an absolute path.
+    public static func validate(workingDirectory: String?) throws {
         if let workingDirectory, !workingDirectory.hasPrefix("/") {
-            throw StevedoreError(.invalidSetting, "--workdir '\(workingDirectory)' must be an absolute path, e.g. /app")
+            throw StevedoreError(.invalidSetting, "'\(workingDirectory)' must be an absolute path, e.g. /app (the working directory)")
         }
-        for volume in volumes where !volume.hasPrefix("/") {
-            throw StevedoreError(.invalidSetting, "--volume '\(volume)' must be an absolute path")
+    }
+
+    /// A volume is an absolute path.
+    public static func validate(volume: String) throws {
+        guard volume.hasPrefix("/") else { throw StevedoreError(.invalidSetting, "'\(volume)' must be an absolute path (a volume)") }
+    }
+
+    /// The stop signal, if set, is a name like `SIGTERM` or a number from 1 to 64.
+    public static func validate(stopSignal: String?) throws {
+        guard let stopSignal else { return }
+        let name = stopSignal.uppercased()
+        let valid = (name.hasPrefix("SIG") && name.count > 3 && name.dropFirst(3).allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" })
+            || (Int(name).map { (1...64).contains($0) } ?? false)
+        guard valid else {
+            throw StevedoreError(.invalidSetting, "'\(stopSignal)' must be a signal name like SIGTERM or a number from 1 to 64 (the stop signal)")
         }
-        if let stopSignal {
-            let name = stopSignal.uppercased()
-            let valid = (name.hasPrefix("SIG") && name.count > 3 && name.dropFirst(3).allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" })
-                || (Int(name).map { (1...64).contains($0) } ?? false)
-            guard valid else {
-                throw StevedoreError(.invalidSetting, "--stop-signal '\(stopSignal)' must be a signal name like SIGTERM or a number from 1 to 64")
-            }
-        }
+    }
+
+    /// The user, if set, is `NAME`, `UID`, `NAME:GROUP` or `UID:GID` without spaces.
+    public static func validate(user: String?) throws {
         if let user, user.isEmpty || user.contains(where: { $0 == " " }) {
-            throw StevedoreError(.invalidSetting, "--user '\(user)' must be NAME, UID, NAME:GROUP or UID:GID without spaces")
+            throw StevedoreError(.invalidSetting, "'\(user)' must be NAME, UID, NAME:GROUP or UID:GID without spaces (the user)")
         }
     }
 }
@@ -55,11 +72,11 @@ public struct EnvironmentVariable: Hashable, Sendable, CustomStringConvertible {
     /// - Throws: ``StevedoreError`` `invalidEnvironment` when there is no `=` or the name is empty or has spaces.
     public init(parsing string: String) throws {
         guard let equals = string.firstIndex(of: "=") else {
-            throw StevedoreError(.invalidEnvironment, "--env '\(string)' must be NAME=VALUE (use NAME= for an empty value)")
+            throw StevedoreError(.invalidEnvironment, "'\(string)' must be NAME=VALUE (use NAME= for an empty value)")
         }
         let name = String(string[..<equals])
         guard !name.isEmpty, !name.contains(where: { $0.isWhitespace }) else {
-            throw StevedoreError(.invalidEnvironment, "--env '\(string)': the name before '=' must be non-empty and without spaces")
+            throw StevedoreError(.invalidEnvironment, "'\(string)': the name before '=' must be non-empty and without spaces")
         }
         self.init(name: name, value: String(string[string.index(after: equals)...]))
     }
@@ -78,11 +95,11 @@ public struct ExposedPort: Hashable, Sendable, CustomStringConvertible {
     public init(parsing string: String) throws {
         let parts = string.split(separator: "/", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), let port = Int(parts[0]), (1...65535).contains(port) else {
-            throw StevedoreError(.invalidPort, "--expose '\(string)' must be PORT[/tcp|udp] with PORT from 1 to 65535, e.g. 8080 or 53/udp")
+            throw StevedoreError(.invalidPort, "'\(string)' must be PORT[/tcp|udp] with PORT from 1 to 65535, e.g. 8080 or 53/udp")
         }
         let transport = parts.count == 2 ? parts[1].lowercased() : "tcp"
         guard ["tcp", "udp", "sctp"].contains(transport) else {
-            throw StevedoreError(.invalidPort, "--expose '\(string)': the protocol must be tcp, udp or sctp")
+            throw StevedoreError(.invalidPort, "'\(string)': the protocol must be tcp, udp or sctp")
         }
         self.port = port
         self.transport = transport
@@ -96,12 +113,12 @@ public struct KeyValue: Hashable, Sendable {
     public var key: String
     public var value: String
 
-    /// Parses `KEY=VALUE`, naming `flag` in the error.
+    /// Parses `KEY=VALUE`.
     ///
     /// - Throws: ``StevedoreError`` with `code` when there is no `=` or the key is empty.
-    public init(parsing string: String, flag: String, code: StevedoreError.Code) throws {
+    public init(parsing string: String, code: StevedoreError.Code) throws {
         guard let equals = string.firstIndex(of: "="), equals != string.startIndex else {
-            throw StevedoreError(code, "\(flag) '\(string)' must be KEY=VALUE with a non-empty KEY")
+            throw StevedoreError(code, "'\(string)' must be KEY=VALUE with a non-empty KEY")
         }
         key = String(string[..<equals])
         value = String(string[string.index(after: equals)...])

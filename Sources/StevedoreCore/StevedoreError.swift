@@ -79,3 +79,11 @@ extension StevedoreError: Hashable {
         hasher.combine(message)
     }
 }
+
+extension StevedoreError {
+    /// The same error with `context` before its message: how a caller says where a value came from (the
+    /// CLI names its flag, e.g. `--env`), which the library that parsed the value cannot know.
+    public func adding(context: String) -> StevedoreError {
+        StevedoreError(code, "\(context) \(message)", cause: cause)
+    }
+}

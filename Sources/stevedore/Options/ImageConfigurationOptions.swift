@@ -52,31 +52,43 @@ struct ImageConfigurationOptions: ParsableArguments {
         var settings = ImageSettings()
         settings.entrypoint = try Self.argv(entrypoint, flag: "--entrypoint")
         settings.cmd = try Self.argv(cmd, flag: "--cmd")
-        settings.environment = try env.map(EnvironmentVariable.init(parsing:))
+        settings.environment = try Self.flag("--env") { try env.map(EnvironmentVariable.init(parsing:)) }
         settings.workingDirectory = workdir
         settings.user = user
-        settings.exposedPorts = try expose.map(ExposedPort.init(parsing:))
+        settings.exposedPorts = try Self.flag("--expose") { try expose.map(ExposedPort.init(parsing:)) }
         for item in label {
-            let pair = try KeyValue(parsing: item, flag: "--label", code: .invalidLabel)
+            let pair = try Self.flag("--label") { try KeyValue(parsing: item, code: .invalidLabel) }
             settings.labels[pair.key] = pair.value
         }
         for item in annotation {
-            let pair = try KeyValue(parsing: item, flag: "--annotation", code: .invalidAnnotation)
+            let pair = try Self.flag("--annotation") { try KeyValue(parsing: item, code: .invalidAnnotation) }
             settings.annotations[pair.key] = pair.value
         }
         settings.volumes = volume
         settings.stopSignal = stopSignal
-        try settings.validate()
+        try Self.flag("--workdir") { try ImageSettings.validate(workingDirectory: workdir) }
+        try Self.flag("--volume") { for item in volume { try ImageSettings.validate(volume: item) } }
+        try Self.flag("--stop-signal") { try ImageSettings.validate(stopSignal: stopSignal) }
+        try Self.flag("--user") { try ImageSettings.validate(user: user) }
         return settings
     }
 
     /// Sets the request's configuration, additions, platform, timestamp and compression from these flags.
     func apply(to request: inout BuildRequest) throws {
         request.settings = try settings()
-        request.additions = try add.map(Addition.init(parsing:))
+        request.additions = try Self.flag("--add") { try add.map(Addition.init(parsing:)) }
         request.platform = platform
         request.creationTime = try layers.creationTime()
         request.layerOptions = layers.layerOptions
+    }
+
+    /// Runs `parse`, naming `flag` in front of the message of a value it rejects.
+    static func flag<T>(_ flag: String, _ parse: () throws -> T) throws -> T {
+        do {
+            return try parse()
+        } catch let error as StevedoreError {
+            throw error.adding(context: flag)
+        }
     }
 
     /// `nil` when the flag was not used; a value starting with `[` is a JSON array, others are one argument each.
