@@ -82,19 +82,10 @@ public struct ImageBuild: Sendable {
         let built = try await builder.build(recipe, base: base.map { ImageBuilder.Base(image: $0.image, name: $0.name) }, into: store)
 
         var results: [TransferResult] = []
-        for location in request.outputs {
+        for location in request.outputs + (request.push.map { [.registry($0)] } ?? []) {
             results.append(try await location.destination(client: client, extraTags: request.tags).write(ImageContent(image: built), blobs: store))
         }
-        if let target = request.push {
-            let destination = RegistryImageDestination(client: try Self.require(client), reference: target, additionalTags: request.tags)
-            results.append(try await destination.write(ImageContent(image: built), blobs: store))
-        }
         return BuiltImage(image: built, results: results)
-    }
-
-    private static func require(_ client: RegistryClient?) throws -> RegistryClient {
-        guard let client else { throw StevedoreError(.unusableLocation, "pushing needs a registry client") }
-        return client
     }
 
     private func makeRecipe(_ request: BuildRequest) throws -> ImageRecipe {
