@@ -248,7 +248,9 @@ struct PushCommandTests {
         let push = try env.stevedore(["push", "oci-layout:\(source):v1", "\(proxy.address)/team/app:v1", "--timeout", "3", "--retries", "100"])
         let elapsed = Date().timeIntervalSince(started)
         #expect(push.status == 1)
-        #expect(elapsed < 3 + 3, "took \(elapsed) s")
+        // A hundred tries with backoff would take many minutes: the time bound stopped it. The margin is wide so
+        // that a busy machine does not fail the test; the error below says it was the bound.
+        #expect(elapsed < 60, "took \(elapsed) s")
         let lines = push.stderr.split(separator: "\n")
         let error = lines.last.map(String.init) ?? ""
         #expect(error.hasPrefix("error: gave up on \(proxy.address) after"), "\(push.stderr)")
