@@ -83,6 +83,9 @@ public struct KamalConfiguration: Sendable {
             } catch {
                 throw DeployError(.invalidConfiguration, "\(name) is not valid YAML: \(error)")
             }
+            if let node, let excess = KamalConfigurationValue.expansionExcess(of: node) {
+                throw DeployError(.invalidConfiguration, "\(name) \(excess); a Kamal configuration needs far less, so it is refused")
+            }
             let value = node.map(KamalConfigurationValue.init(node:)) ?? .mapping([:])
             guard case .mapping = value else {
                 throw DeployError(.invalidConfiguration, "\(name) must be a YAML mapping of Kamal keys (service, image, servers, registry, builder…)")
