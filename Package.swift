@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "stevedore", targets: ["stevedore"]),
         .library(name: "StevedoreCore", targets: ["StevedoreCore"]),
         .library(name: "StevedoreArchive", targets: ["StevedoreArchive"]),
+        .library(name: "StevedoreELF", targets: ["StevedoreELF"]),
         .library(name: "StevedoreLayout", targets: ["StevedoreLayout"]),
         .library(name: "StevedoreBuild", targets: ["StevedoreBuild"]),
         .library(name: "StevedoreRegistry", targets: ["StevedoreRegistry"]),
