@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "StevedoreLayout", targets: ["StevedoreLayout"]),
         .library(name: "StevedoreBuild", targets: ["StevedoreBuild"]),
         .library(name: "StevedoreRegistry", targets: ["StevedoreRegistry"]),
+        .library(name: "StevedoreAuth", targets: ["StevedoreAuth"]),
         .library(name: "StevedoreDeploy", targets: ["StevedoreDeploy"]),
         .library(name: "StevedoreProcess", targets: ["StevedoreProcess"]),
         .library(name: "StevedoreGitHub", targets: ["StevedoreGitHub"]),

@@ -19,6 +19,7 @@ let package = Package(
                 .product(name: "StevedoreArchive", package: "Stevedore"),
                 .product(name: "StevedoreELF", package: "Stevedore"),
                 .product(name: "StevedoreDeploy", package: "Stevedore"),
+                .product(name: "StevedoreAuth", package: "Stevedore"),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs Stevedore's libFuzzer harnesses (Fuzz/, see RELIABILITY.md) from their committed seed corpora.
-#   scripts/fuzz.sh TARGET [SECONDS]   one harness (tar, elf, reference, challenge, json, secrets), 60 s by default
+#   scripts/fuzz.sh TARGET [SECONDS]   one harness (tar, elf, reference, challenge, json, secrets, kamal, credentials), 60 s by default
 #   scripts/fuzz.sh all [SECONDS]      each harness in turn, 20 s each by default
 # The build goes to .build-fuzz (instrumented with -sanitize=fuzzer,address); new inputs go to .build-fuzz/corpus,
 # crashes to .build-fuzz/crashes. Exits non-zero when a harness crashes, leaks or times out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(tar elf reference challenge json secrets)
+targets=(tar elf reference challenge json secrets kamal credentials)
 target=${1:?usage: scripts/fuzz.sh TARGET|all [SECONDS]}
 if [ "$target" = all ]; then seconds=${2:-20}; run=("${targets[@]}"); else seconds=${2:-60}; run=("$target"); fi
 scratch=$PWD/.build-fuzz

@@ -1,6 +1,7 @@
 import Foundation
 import FuzzRegistryParsers
 import StevedoreArchive
+import StevedoreAuth
 import StevedoreCore
 import StevedoreDeploy
 import StevedoreELF
@@ -8,7 +9,7 @@ import StevedoreELF
 /// The parsers under test, chosen by `STEVEDORE_FUZZ_TARGET` (scripts/fuzz.sh sets it). Each takes any bytes and
 /// must return or throw, never crash, hang or read out of bounds.
 enum FuzzHarness: String, CaseIterable {
-    case tar, elf, reference, challenge, json, secrets
+    case tar, elf, reference, challenge, json, secrets, kamal, credentials
 
     static let selected: FuzzHarness = {
         let name = ProcessInfo.processInfo.environment["STEVEDORE_FUZZ_TARGET"] ?? ""
@@ -21,6 +22,14 @@ enum FuzzHarness: String, CaseIterable {
 
     /// A scratch file for parsers that read paths (ELF).
     static let scratchFile = "\(NSTemporaryDirectory())/stevedore-fuzz-\(getpid()).bin"
+    /// A scratch package or home directory for parsers that read files at fixed places.
+    static let scratchDirectory: String = {
+        let path = "\(NSTemporaryDirectory())/stevedore-fuzz-\(getpid())"
+        for directory in ["config", ".docker", "empty-path"] {
+            try? FileManager.default.createDirectory(atPath: "\(path)/\(directory)", withIntermediateDirectories: true)
+        }
+        return path
+    }()
 
     func run(_ bytes: UnsafeRawBufferPointer) {
         switch self {
@@ -56,6 +65,22 @@ enum FuzzHarness: String, CaseIterable {
         case .secrets:
             let text = String(decoding: bytes, as: UTF8.self)
             _ = KamalSecrets.parse(text, file: ".kamal/secrets", environment: ["HOME": "/home/fuzz", "TOKEN": "t"])
+        case .kamal:
+            // config/deploy.yml: the ERB subset, then YAML (aliases bounded), then the values Stevedore reads.
+            guard FileManager.default.createFile(atPath: "\(Self.scratchDirectory)/config/deploy.yml", contents: Data(bytes)) else { return }
+            if let configuration = try? KamalConfiguration.load(packageDirectory: Self.scratchDirectory, environment: ["TOKEN": "t"]) {
+                _ = (configuration.service, configuration.image, configuration.registryServer, configuration.registryPassword, configuration.builderArchitectures)
+            }
+        case .credentials:
+            // Docker's config.json, then (after the first NUL byte) a .netrc; no helper can run (PATH is empty).
+            let split = bytes.firstIndex(of: 0) ?? bytes.count
+            let home = Self.scratchDirectory
+            guard FileManager.default.createFile(atPath: "\(home)/.docker/config.json", contents: Data(bytes[..<split])),
+                  FileManager.default.createFile(atPath: "\(home)/.netrc", contents: Data(bytes[min(split + 1, bytes.count)...])) else { return }
+            let resolver = CredentialResolver(environment: ["PATH": "\(home)/empty-path", "HOME": home], homeDirectory: home)
+            for registry in ["ghcr.io", "registry.example:5000", "index.docker.io"] {
+                _ = try? resolver.credential(for: registry)
+            }
         }
     }
 }
