@@ -15,9 +15,10 @@ binary=$scratch/debug/StevedoreFuzz
 status=0
 for name in "${run[@]}"; do
   [ -d "Fuzz/Corpus/$name" ] || { echo "no harness '$name'; choose one of: ${targets[*]}" >&2; exit 2; }
-  mkdir -p "$scratch/corpus/$name" "$scratch/crashes/$name"
+  mkdir -p "$scratch/corpus/$name" "$scratch/crashes/$name" "$scratch/tmp"
   echo "== fuzz $name for ${seconds}s"
-  if ! STEVEDORE_FUZZ_TARGET=$name ASAN_OPTIONS=detect_leaks=0:symbolize=1 "$binary" \
+  # The file-reading harnesses (elf, kamal, credentials) write their scratch files under TMPDIR.
+  if ! TMPDIR=$scratch/tmp STEVEDORE_FUZZ_TARGET=$name ASAN_OPTIONS=detect_leaks=0:symbolize=1 "$binary" \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
       -artifact_prefix="$scratch/crashes/$name/" "$scratch/corpus/$name" "Fuzz/Corpus/$name" \
       >"$scratch/$name.log" 2>&1; then
