@@ -14,3 +14,7 @@ swift test --skip-build --skip PluginTests
 if [ "${STEVEDORE_SKIP_PLUGIN_TESTS:-0}" != 1 ]; then
   swift test --skip-build --filter PluginTests
 fi
+# Each libFuzzer harness (Fuzz/, RELIABILITY.md) runs briefly from its seed corpus; STEVEDORE_SKIP_FUZZ=1 skips them.
+if [ "${STEVEDORE_SKIP_FUZZ:-0}" != 1 ]; then
+  scripts/fuzz.sh all "${STEVEDORE_FUZZ_SECONDS:-20}"
+fi

@@ -21,6 +21,24 @@ public struct LayerProblem: Hashable, Sendable, CustomStringConvertible {
         case truncatedGzip
         /// The blob's digest or size differs from its descriptor.
         case digestMismatch
+        /// A warning: an entry's path goes through a symbolic link that an earlier entry of the same layer
+        /// made, so extracting it writes wherever that link points (the "symlink, then write" pattern).
+        case pathThroughSymlink
+        /// A warning: a character or block device node.
+        case deviceNode
+        /// A warning: a file with the setuid or setgid bit.
+        case setuidOrSetgid
+        /// A warning: a hard link whose target is not an earlier entry of the same layer.
+        case hardLinkOutsideLayer
+
+        /// Whether this kind is a warning: the layer is well formed, but extracting it may do something a
+        /// reviewer wants to know about. `stevedore verify` reports warnings, and fails on them with `--strict`.
+        public var isWarning: Bool {
+            switch self {
+            case .pathThroughSymlink, .deviceNode, .setuidOrSetgid, .hardLinkOutsideLayer: true
+            default: false
+            }
+        }
     }
 
     /// What kind of problem.
@@ -52,7 +70,12 @@ public struct LayerReport: Hashable, Sendable {
     public var problems: [LayerProblem]
     /// How many more problems were found but not kept.
     public var omittedProblemCount: Int
+    /// The warnings found (kinds whose ``LayerProblem/Kind/isWarning`` is true), at most
+    /// ``LayerScanner/problemLimit``.
+    public var warnings: [LayerProblem] = []
+    /// How many more warnings were found but not kept.
+    public var omittedWarningCount = 0
 
-    /// Whether nothing is wrong.
+    /// Whether nothing is wrong (warnings aside).
     public var isValid: Bool { problems.isEmpty }
 }

@@ -124,7 +124,9 @@ public final class LayerScanner {
             blobSize: blobHasher.count,
             entries: tar.entries,
             problems: problems,
-            omittedProblemCount: omitted
+            omittedProblemCount: omitted,
+            warnings: tar.warnings,
+            omittedWarningCount: tar.omittedWarningCount
         )
     }
 

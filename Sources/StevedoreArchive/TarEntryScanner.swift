@@ -15,9 +15,15 @@ struct TarEntryScanner {
     /// Pax or GNU long-name headers larger than this are treated as corrupt rather than held in memory.
     private static let metadataLimit: Int64 = 16 << 20
 
+    /// Entry sizes above this are treated as corrupt: the size rounded up to 512 bytes must stay an `Int64`.
+    /// (Go's archive/tar rejects only negative sizes, as it pads with `-size & 511`; this bound is as lax.)
+    static let sizeLimit: Int64 = Int64.max - 511
+
     private(set) var entries: [String] = []
     private(set) var problems: [LayerProblem] = []
     private(set) var omittedProblemCount = 0
+    private(set) var warnings: [LayerProblem] = []
+    private(set) var omittedWarningCount = 0
     private let problemLimit: Int
 
     private var state = State.header
@@ -27,6 +33,8 @@ struct TarEntryScanner {
     private var zeroBlocks = 0
     private var collected: [UInt8] = []
     private var seenPaths: Set<[UInt8]> = []
+    /// The normalised paths of the symbolic links seen so far.
+    private var symlinkPaths: Set<[UInt8]> = []
     private var pendingPath: [UInt8]?
     private var pendingLinkPath: [UInt8]?
     private var pendingSize: Int64?
@@ -115,6 +123,10 @@ struct TarEntryScanner {
         }
         let typeFlag = header[156]
         let size = pendingSize ?? headerSize
+        guard headerSize <= Self.sizeLimit, size <= Self.sizeLimit else {
+            fail("the tar header at offset \(headerOffset) claims an entry of \(max(size, headerSize)) bytes, more than any tar can hold; the layer is corrupt")
+            return
+        }
         let padding = (512 - size % 512) % 512
         switch typeFlag {
         case UInt8(ascii: "x"), UInt8(ascii: "L"), UInt8(ascii: "K"):
@@ -144,7 +156,7 @@ struct TarEntryScanner {
         pendingPath = nil
         pendingLinkPath = nil
         pendingSize = nil
-        record(path: path, typeFlag: typeFlag, linkPath: linkPath)
+        record(path: path, typeFlag: typeFlag, linkPath: linkPath, mode: Self.parseNumber(header[100..<108]) ?? 0)
 
         // Links, devices, directories and FIFOs carry no data whatever their size field says.
         let carriesData = !(UInt8(ascii: "2")...UInt8(ascii: "6")).contains(typeFlag)
@@ -208,7 +220,7 @@ struct TarEntryScanner {
         }
     }
 
-    private mutating func record(path rawPath: [UInt8], typeFlag: UInt8, linkPath: [UInt8]) {
+    private mutating func record(path rawPath: [UInt8], typeFlag: UInt8, linkPath: [UInt8], mode: Int64) {
         let path = String(decoding: rawPath, as: UTF8.self)
         entries.append(path)
         if rawPath.first == UInt8(ascii: "/") {
@@ -218,21 +230,57 @@ struct TarEntryScanner {
         if components.contains(where: { $0.elementsEqual("..".utf8) }) {
             report(.parentTraversal, path: path, "the entry '\(path)' has a '..' component, which could write outside the image root")
         }
-        if typeFlag == UInt8(ascii: "1") {
+        let key = Self.normalised(components)
+        if let link = symlinkPrefix(of: key) {
+            let linkName = String(decoding: link, as: UTF8.self)
+            report(.pathThroughSymlink, path: path, "the entry '\(path)' is written through the symbolic link '\(linkName)' made earlier in the layer, so it lands wherever that link points")
+        }
+        switch typeFlag {
+        case UInt8(ascii: "1"):
+            let target = String(decoding: linkPath, as: UTF8.self)
             let targetComponents = linkPath.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
             if targetComponents.contains(where: { $0.elementsEqual("..".utf8) }) || linkPath.first == UInt8(ascii: "/") {
-                let target = String(decoding: linkPath, as: UTF8.self)
                 report(.parentTraversal, path: path, "the hard link '\(path)' points at '\(target)', outside the image root")
+            } else if !seenPaths.contains(Self.normalised(targetComponents)) {
+                // Docker and containerd write a hard link only after the file it links to, in the same layer.
+                report(.hardLinkOutsideLayer, path: path, "the hard link '\(path)' points at '\(target)', which is not an earlier entry of this layer")
             }
+        case UInt8(ascii: "2"):
+            if !key.isEmpty { symlinkPaths.insert(key) }
+        case UInt8(ascii: "3"), UInt8(ascii: "4"):
+            let kind = typeFlag == UInt8(ascii: "3") ? "character" : "block"
+            report(.deviceNode, path: path, "the entry '\(path)' is a \(kind) device node")
+        default:
+            break
         }
+        if mode & 0o6000 != 0, typeFlag != UInt8(ascii: "5") {
+            let bits = mode & 0o6000 == 0o6000 ? "setuid and setgid bits" : mode & 0o4000 != 0 ? "setuid bit" : "setgid bit"
+            report(.setuidOrSetgid, path: path, "the entry '\(path)' has the \(bits) (mode \(String(mode & 0o7777, radix: 8)))")
+        }
+        if !key.isEmpty, !seenPaths.insert(key).inserted {
+            report(.duplicatePath, path: path, "the path '\(path)' appears more than once in the layer; which one wins depends on the tool extracting it")
+        }
+    }
+
+    /// A path's components joined without empty and `.` components.
+    private static func normalised(_ components: [ArraySlice<UInt8>]) -> [UInt8] {
         var key: [UInt8] = []
         for component in components where !component.elementsEqual(".".utf8) {
             if !key.isEmpty { key.append(UInt8(ascii: "/")) }
             key.append(contentsOf: component)
         }
-        if !key.isEmpty, !seenPaths.insert(key).inserted {
-            report(.duplicatePath, path: path, "the path '\(path)' appears more than once in the layer; which one wins depends on the tool extracting it")
+        return key
+    }
+
+    /// The longest proper prefix of the normalised path `key` that is a symbolic link seen earlier, if any.
+    private func symlinkPrefix(of key: [UInt8]) -> [UInt8]? {
+        guard !symlinkPaths.isEmpty else { return nil }
+        var found: [UInt8]?
+        for (index, byte) in key.enumerated() where byte == UInt8(ascii: "/") {
+            let prefix = Array(key[..<index])
+            if symlinkPaths.contains(prefix) { found = prefix }
         }
+        return found
     }
 
     private func headerPath() -> [UInt8] {
@@ -259,7 +307,13 @@ struct TarEntryScanner {
     }
 
     private mutating func report(_ kind: LayerProblem.Kind, path: String? = nil, _ message: String) {
-        if problems.count < problemLimit {
+        if kind.isWarning {
+            if warnings.count < problemLimit {
+                warnings.append(LayerProblem(kind, path: path, message))
+            } else {
+                omittedWarningCount += 1
+            }
+        } else if problems.count < problemLimit {
             problems.append(LayerProblem(kind, path: path, message))
         } else {
             omittedProblemCount += 1

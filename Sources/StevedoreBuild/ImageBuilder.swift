@@ -28,12 +28,11 @@ public struct ImageBuilder: Sendable {
 
     /// Writes the recipe's layers, configuration and manifest into `sink`.
     ///
-    /// - Throws: ``StevedoreError`` `platformMismatch` when the base is for another platform, or the archive's and
-    ///   sink's errors; blobs already written stay (they are complete and content-addressed), nothing else does.
+    /// - Throws: ``StevedoreError`` `platformMismatch` when the base is for another platform, `invalidBaseImage`
+    ///   when it is malformed (see ``validate(_:for:)``), or the archive's and sink's errors; blobs already
+    ///   written stay (they are complete and content-addressed), nothing else does.
     public func build(_ recipe: ImageRecipe, base: Base?, into sink: any BlobSink) async throws -> Image {
-        if let base, !recipe.platform.matches(base.image.configuration.platform) {
-            throw StevedoreError(.platformMismatch, "the base image \(base.name ?? "") is for \(base.image.configuration.platform), the image being built is for \(recipe.platform)")
-        }
+        if let base { try Self.validate(base, for: recipe.platform) }
         try recipe.settings.validate()
         var options = layerOptions
         options.modificationTime = recipe.creationTime

@@ -68,6 +68,8 @@ extension StevedoreError.Code {
     public static let missingInput = Self("build.missing-input", category: .notFound)
     /// An input is for another platform than the image.
     public static let platformMismatch = Self("build.platform-mismatch", category: .invalidInput)
+    /// The base image is malformed: its `diff_ids` do not match its layers, or a media type is unknown.
+    public static let invalidBaseImage = Self("build.invalid-base-image", category: .invalidInput)
 
     // MARK: StevedoreCore
     // An error in the image model: a value that does not follow the OCI specifications.

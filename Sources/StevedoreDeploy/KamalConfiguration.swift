@@ -84,6 +84,9 @@ public struct KamalConfiguration: Sendable {
             } catch {
                 throw StevedoreError(.invalidConfiguration, "\(name) is not valid YAML: \(error)")
             }
+            if let node, let excess = KamalConfigurationValue.expansionExcess(of: node) {
+                throw StevedoreError(.invalidConfiguration, "\(name) \(excess); a Kamal configuration needs far less, so it is refused")
+            }
             let value = node.map(KamalConfigurationValue.init(node:)) ?? .mapping([:])
             guard case .mapping = value else {
                 throw StevedoreError(.invalidConfiguration, "\(name) must be a YAML mapping of Kamal keys (service, image, servers, registry, builder…)")

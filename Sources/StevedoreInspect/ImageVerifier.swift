@@ -6,7 +6,9 @@ import StevedoreCore
 /// `diff_ids` against the decompressed layers, and each layer's tar for duplicate, absolute or `..` paths.
 ///
 /// Every problem found is reported, each naming the blob and what is wrong; layers are streamed, so memory
-/// stays bounded whatever their size.
+/// stays bounded whatever their size. Entries that are well formed but worth a reviewer's look (a path written
+/// through a symbolic link of the same layer, device nodes, setuid/setgid files, hard links to files the layer
+/// does not hold) are warnings, or problems when the verifier is strict.
 public struct ImageVerifier: Sendable {
     /// One thing wrong with an image.
     public struct Problem: Hashable, Sendable, CustomStringConvertible {
@@ -24,10 +26,21 @@ public struct ImageVerifier: Sendable {
         public var checkedManifests: [Digest] = []
         public var checkedLayers = 0
         public var problems: [Problem] = []
+        /// What a strict verifier would count as problems (see ``LayerProblem/Kind/isWarning``).
+        public var warnings: [Problem] = []
         public var isValid: Bool { problems.isEmpty }
     }
 
-    public init() {}
+    /// Whether warnings are reported as problems.
+    public var strict: Bool
+
+    /// Creates a verifier.
+    ///
+    /// - Parameter strict: report warnings (symlink-then-write paths, device nodes, setuid/setgid files, hard
+    ///   links that leave the layer) as problems.
+    public init(strict: Bool = false) {
+        self.strict = strict
+    }
 
     /// Verifies the image or index that `source` names, and every manifest an index lists.
     public func verify(_ source: any ImageSource) async -> Report {
@@ -107,6 +120,15 @@ public struct ImageVerifier: Sendable {
                 // The reader reports a digest or size mismatch too; the checks above already name it.
                 for problem in layerReport.problems where problem.kind != .digestMismatch {
                     report.problems.append(Problem(digest: layer.digest, message: "layer \(position + 1): \(problem.message)"))
+                }
+                var warnings = layerReport.warnings.map { Problem(digest: layer.digest, message: "layer \(position + 1): \($0.message)") }
+                if layerReport.omittedWarningCount > 0 {
+                    warnings.append(Problem(digest: layer.digest, message: "layer \(position + 1): \(layerReport.omittedWarningCount) more warnings like these"))
+                }
+                if strict {
+                    report.problems += warnings
+                } else {
+                    report.warnings += warnings
                 }
             } catch {
                 report.problems.append(Problem(digest: layer.digest, message: "layer \(position + 1): \(Self.describe(error))"))

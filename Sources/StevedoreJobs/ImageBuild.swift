@@ -73,6 +73,8 @@ public struct ImageBuild: Sendable {
             let source = try location.source(client: client)
             base = (try await source.loadImage(platform: recipe.platform), source, location.description)
         }
+        // Before any layer is downloaded: a malformed base fails now, not after the copy.
+        if let base { try ImageBuilder.validate(ImageBuilder.Base(image: base.image, name: base.name), for: recipe.platform) }
 
         let store = try workingStore(request.outputs)
         if let base, !canMountBase(request) {

@@ -106,8 +106,11 @@ final class AtomicBlobWriter: BlobWriter {
 
     init(store: BlobStore) throws {
         self.store = store
-        temporaryPath = "\(store.root)/blobs/sha256/.tmp-\(UUID().uuidString)"
-        file = try FileDescriptor.createNew(temporaryPath)
+        store.removeStaleTemporaryFilesOnce()
+        temporaryPath = "\(store.root)/blobs/sha256/\(BlobStore.temporaryPrefix)\(UUID().uuidString)"
+        let file = try FileDescriptor.createNew(temporaryPath)
+        file.lock()
+        self.file = file
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {

@@ -71,6 +71,43 @@ enum SystemCalls {
         unlink(path)
     }
 
+    /// The names in the directory `path` that start with `prefix`; empty when it cannot be read.
+    static func names(in path: String, withPrefix prefix: String) -> [String] {
+        guard let directory = opendir(path) else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix(prefix) { names.append(name) }
+        }
+        return names
+    }
+
+    /// How many seconds ago the file at `path` was last modified, or `nil` when it cannot be read.
+    static func secondsSinceModification(_ path: String) -> Double? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        #if canImport(Darwin)
+        let modified = Double(info.st_mtimespec.tv_sec)
+        #else
+        let modified = Double(info.st_mtim.tv_sec)
+        #endif
+        return Double(time(nil)) - modified
+    }
+
+    /// Whether some open file holds an exclusive `flock` on the file at `path` (see ``FileDescriptor/lock()``);
+    /// `false` when the file cannot be opened.
+    static func isLocked(_ path: String) -> Bool {
+        let fd = path.withCString { systemOpen($0, O_RDONLY | O_CLOEXEC, 0) }
+        guard fd >= 0 else { return false }
+        defer { _ = systemClose(fd) }
+        guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
+        flock(fd, LOCK_UN)
+        return false
+    }
+
     /// Runs `body` holding an exclusive `flock` on the directory `path`.
     ///
     /// - Throws: ``StevedoreError`` `io` when the directory cannot be opened or locked; what `body` throws.
@@ -134,6 +171,12 @@ struct FileDescriptor: Sendable {
 
     func sync() throws {
         guard fsync(raw) == 0 else { throw StevedoreError(.io, "cannot flush \(path) to disk: \(SystemCalls.errorText())") }
+    }
+
+    /// Takes an exclusive `flock` on the file, held until it is closed, so that others can tell it is in use
+    /// (``SystemCalls/isLocked(_:)``); a file system without locks leaves it unlocked.
+    func lock() {
+        _ = flock(raw, LOCK_EX | LOCK_NB)
     }
 
     func close() { _ = systemClose(raw) }

@@ -10,17 +10,27 @@ struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check an image's digests, sizes, media types, diff_ids and layer paths.",
-        discussion: "Exits 1 and names each blob and what is wrong when anything does not match."
+        discussion: """
+            Exits 1 and names each blob and what is wrong when anything does not match. Paths written through a \
+            symbolic link of the same layer, device nodes, setuid/setgid files and hard links to files outside the \
+            layer are warnings; with --strict they are errors.
+            """
     )
 
     @OptionGroup var image: ImageArgument
+
+    @Flag(help: "Treat warnings (symlink-then-write paths, device nodes, setuid/setgid files, hard links leaving a layer) as errors.")
+    var strict = false
 
     @OptionGroup(title: "Registry")
     var registry: RegistryOptions
 
     func run() async throws {
         let report = try await RegistryClient.withClient(try registry.configuration(explicitFor: nil)) { client in
-            await ImageVerifier().verify(try image.location.source(client: client))
+            await ImageVerifier(strict: strict).verify(try image.location.source(client: client))
+        }
+        for warning in report.warnings {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }
         guard report.isValid else {
             for problem in report.problems.dropLast() {

@@ -1,0 +1,1 @@
+../../../Sources/StevedoreRegistry/AuthenticationChallenge.swift
