@@ -25,7 +25,7 @@ struct InspectCommand: AsyncParsableCommand {
     var registry: RegistryOptions
 
     func run() async throws {
-        let image = try await RegistryClient.withClient(try registry.configuration(explicitFor: nil)) { client in
+        let image = try await RegistryClient.withClient(try registry.configuration(explicitFor: location.registryHost)) { client in
             try await location.source(client: client).loadImage(platform: platform)
         }
         let summary = ImageSummary(name: location.description, image: image)

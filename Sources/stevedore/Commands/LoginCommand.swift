@@ -29,8 +29,13 @@ struct LoginCommand: AsyncParsableCommand {
         for prefix in ["https://", "http://"] where host.hasPrefix(prefix) { host.removeFirst(prefix.count) }
         while host.hasSuffix("/") { host.removeLast() }
         if host == "index.docker.io" || host == "registry-1.docker.io" { host = ImageReference.dockerHub }
-        let credential = try await RegistryClient.withClient(try registry.configuration(explicitFor: host)) { client in
+        host = ImageReference.normalizedRegistry(host)
+        let check = try await RegistryClient.withClient(try registry.configuration(explicitFor: host)) { client in
             try await client.checkCredentials(registry: host)
+        }
+        guard case .accepted(let credential) = check else {
+            try registry.report("\(host) needs no login: it answers without asking for credentials (nothing was saved)")
+            return
         }
         let file = DockerConfigFile(resolver: CredentialResolver())
         try file.store(credential, for: host)

@@ -20,7 +20,7 @@ struct VerifyCommand: AsyncParsableCommand {
     var registry: RegistryOptions
 
     func run() async throws {
-        let report = try await RegistryClient.withClient(try registry.configuration(explicitFor: nil)) { client in
+        let report = try await RegistryClient.withClient(try registry.configuration(explicitFor: location.registryHost)) { client in
             await ImageVerifier().verify(try location.source(client: client))
         }
         guard report.isValid else {
