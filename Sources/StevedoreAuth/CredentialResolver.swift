@@ -167,7 +167,11 @@ public struct CredentialResolver: Sendable {
 
     /// The keys a registry may have in an `auths` map, most specific first.
     static func configKeys(for registry: String) -> [String] {
-        let registry = normalized(registry)
+        let keys = keys(for: normalized(registry))
+        return registry == normalized(registry) ? keys : keys + self.keys(for: registry).filter { !keys.contains($0) }
+    }
+
+    private static func keys(for registry: String) -> [String] {
         if registry == "docker.io" || registry == "index.docker.io" || registry == "registry-1.docker.io" {
             return [dockerHubConfigKey, "docker.io", "index.docker.io", "registry-1.docker.io", "https://index.docker.io/v1"]
         }

@@ -148,7 +148,7 @@ extension Digest {
 }
 
 extension SHA512.Digest {
-    fileprivate var hexString: String { Digest.hex(self) }
+    fileprivate var hexString: String { StevedoreCore.Digest.hex(self) }
 }
 
 extension SHA256.Digest {

@@ -56,7 +56,7 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         if components.count > 1, let first = components.first,
            first.contains(".") || first.contains(":") || first == "localhost" || first.hasPrefix("[") {
             guard Self.isValidHost(first) else { throw fail("registry '\(first)' is not a valid host[:port]") }
-            registry = Self.normalizedRegistry(first)
+            registry = first
             components.removeFirst()
         }
         if registry == "index.docker.io" || registry == "registry-1.docker.io" { registry = Self.dockerHub }
@@ -136,8 +136,9 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         return true
     }
 
-    /// A registry host as compared everywhere: host names are case-insensitive and `:443`, the HTTPS
-    /// default port, is the same registry as no port (`GHCR.IO:443` is `ghcr.io`).
+    /// A registry host as compared everywhere (credentials, plain-HTTP exceptions): host names are
+    /// case-insensitive and `:443`, the HTTPS default port, is the same registry as no port (`GHCR.IO:443` is
+    /// `ghcr.io`). A reference keeps the name as written.
     public static func normalizedRegistry(_ registry: String) -> String {
         var host = registry.lowercased()
         if host.hasSuffix(":443") { host.removeLast(4) }

@@ -116,10 +116,10 @@ final class RegistryTransport: Sendable {
                 await drain(response, registry: request.registry, request: request.summary, deadline: deadline)
                 redirects += 1
                 let next = Self.resolve(location, against: url)
-                // Like go-containerregistry and containerd, never downgrade from HTTPS: a signed blob URL and the
-                // bytes would travel in clear text. Plain HTTP is followed only to a host allowed it.
+                // Never downgrade from HTTPS: a signed blob URL and the bytes would travel in clear text. Plain HTTP
+                // is followed only to a host that is itself allowed it (localhost, --insecure-registry).
                 if url.lowercased().hasPrefix("https:"), next.lowercased().hasPrefix("http:"), !configuration.allowsPlainHTTP(Self.hostPort(of: next)) {
-                    throw RegistryError(.tlsFailure, "\(request.registry) redirected \(request.summary) from HTTPS to plain HTTP (\(Self.withoutQuery(next))); refusing (allow that host with --insecure-registry \(Self.hostPort(of: next)))")
+                    throw RegistryError(.tlsFailure, "\(request.registry) redirected \(request.summary) from HTTPS to plain HTTP (\(RegistryErrorBody.printable(Self.withoutQuery(next)))); refusing (allow that host with --insecure-registry \(Self.hostPort(of: next)))")
                 }
                 url = next
                 continue

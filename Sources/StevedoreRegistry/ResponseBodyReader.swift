@@ -43,13 +43,13 @@ struct ResponseBodyReader {
             while !Task.isCancelled {
                 let deadlineLeft = deadline.remaining
                 if deadlineLeft <= 0 {
-                    channel.finish(RegistryError(.timedOut, "gave up on \(registry) after \(deadline.elapsedText): the time bound of \(RegistryTransport.seconds(deadline.seconds)) ran out while reading the answer to \(request) (\(activity.bytes) bytes read)"))
+                    channel.finish(timedOut(bytes: activity.bytes))
                     relay.cancel()
                     return
                 }
                 let idle = activity.idleSeconds
                 if idle >= idleTimeout {
-                    channel.finish(TransientFailure(lastAnswer: "no byte from \(registry) for \(RegistryTransport.seconds(idleTimeout.rounded())) while reading the answer to \(request) (\(activity.bytes) bytes read)"))
+                    channel.finish(TransientFailure(lastAnswer: "no byte from \(registry) for \(idleTimeout == idleTimeout.rounded() ? "\(Int(idleTimeout))" : "\(idleTimeout)") s while reading the answer to \(request) (\(activity.bytes) bytes read)"))
                     relay.cancel()
                     return
                 }
@@ -63,13 +63,21 @@ struct ResponseBodyReader {
             channel.cancel()
         }
         try await withTaskCancellationHandler {
+            var bytes: Int64 = 0
             while let buffer = try await channel.next() {
+                bytes += Int64(buffer.readableBytes)
+                // The deadline is checked on every chunk too, not only by the watchdog's timer.
+                guard deadline.remaining > 0 else { throw timedOut(bytes: bytes) }
                 try await each(buffer)
             }
         } onCancel: {
             channel.finish(CancellationError())
             relay.cancel()
         }
+    }
+
+    private func timedOut(bytes: Int64) -> RegistryError {
+        RegistryError(.timedOut, "gave up on \(registry) after \(deadline.elapsedText): the time bound of \(RegistryTransport.seconds(deadline.seconds)) ran out while reading the answer to \(request) (\(bytes) bytes read)")
     }
 
     /// Reads the whole body, refusing more than `limit` bytes.
