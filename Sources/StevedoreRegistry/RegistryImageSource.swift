@@ -81,7 +81,7 @@ public struct RegistryImageSource: ImageSource {
             } catch let error as CancellationError {
                 throw error
             } catch {
-                throw TransientFailure(lastAnswer: "connection lost while downloading \(descriptor.digest.shortForm): \(error)")
+                throw TransientFailure(lastAnswer: "connection lost while downloading \(descriptor.digest.shortForm): \(RegistryTransport.describe(error))")
             }
             guard position == descriptor.size else {
                 throw RegistryError(.transferSizeMismatch, "\(descriptor.digest) from \(reference.name) is \(position) bytes, its descriptor says \(descriptor.size)")

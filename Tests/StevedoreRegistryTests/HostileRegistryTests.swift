@@ -135,6 +135,22 @@ struct HostileRegistryTests {
         #expect(inspect.stderr.contains("from HTTPS to plain HTTP"), "\(inspect.output)\n\(test.registry.log)")
     }
 
+    @Test("STEVEDORE_REGISTRY_USERNAME/PASSWORD are not offered to a registry that is only read from when the target is elsewhere")
+    func environmentCredentialsStayWithTheirRegistry() throws {
+        let test = try Case(.hugeTokenLifetime)
+        let secrets: [String: String?] = ["STEVEDORE_REGISTRY_USERNAME": "corp-user", "STEVEDORE_REGISTRY_PASSWORD": "corp-secret"]
+        let copy = try test.stevedore(["copy", "--timeout", "20", "\(test.registry.address)/app:latest", test.layout("copied")], environment: secrets)
+        #expect(copy.status == 0, "\(copy.output)\n\(test.registry.log)")
+        #expect(!test.registry.log.contains("Basic:"), "\(test.registry.log)")
+        // Named by STEVEDORE_REGISTRY, the same registry gets them.
+        let named = try test.stevedore(
+            ["copy", "--timeout", "20", "\(test.registry.address)/app:latest", test.layout("named")],
+            environment: secrets.merging(["STEVEDORE_REGISTRY": test.registry.address]) { $1 }
+        )
+        #expect(named.status == 0, "\(named.output)")
+        #expect(test.registry.log.contains("auth=Basic:corp-user"), "\(test.registry.log)")
+    }
+
     @Test("escape sequences in a registry's error text are not printed")
     func escapeSequences() throws {
         let test = try Case(.escapeSequences)
