@@ -1,4 +1,5 @@
 import Foundation
+import StevedoreCore
 import StevedoreGitHub
 import StevedoreProcess
 
@@ -79,7 +80,7 @@ public struct CredentialResolver: Sendable {
 
     func gitHubCredential(for registry: String) -> Credential? {
         let actions = GitHubActionsEnvironment(environment)
-        guard Self.sameRegistry(registry, GitHubContainerRegistry.host), let token = actions.token else { return nil }
+        guard GitHubContainerRegistry.isHost(registry), let token = actions.token else { return nil }
         let actor = actions.actor ?? Self.gitHubPlaceholderUser
         return Credential(username: actor, secret: token, origin: "GITHUB_TOKEN")
     }
@@ -208,11 +209,9 @@ public struct CredentialResolver: Sendable {
         return object
     }
 
-    /// `registry` lowercased, without the default HTTPS port (as `ImageReference` normalises it).
+    /// `registry` lowercased, without the default HTTPS port.
     static func normalized(_ registry: String) -> String {
-        var host = registry.lowercased()
-        if host.hasSuffix(":443") { host.removeLast(4) }
-        return host
+        ImageReference.normalizedRegistry(registry)
     }
 
     /// Whether two registry names are the same registry (`GHCR.IO`, `ghcr.io:443` and `ghcr.io` are).

@@ -23,7 +23,7 @@ struct RegistryOptions: ParsableArguments {
     @Option(name: .customLong("insecure-registry"), help: ArgumentHelp("A registry that may be reached over plain HTTP (repeatable); localhost and 127.0.0.1 always may.", valueName: "HOST[:PORT]"))
     var insecureRegistry: [String] = []
 
-    @Option(help: ArgumentHelp("The longest the whole transfer may take, retries included, in seconds.", valueName: "SECONDS"))
+    @Option(help: ArgumentHelp("The longest the whole transfer may take, retries and response bodies included, in seconds (at most a week).", valueName: "SECONDS"))
     var timeout: Double = 1800
 
     @Option(help: ArgumentHelp("How many times one request is tried before giving up.", valueName: "N"))
