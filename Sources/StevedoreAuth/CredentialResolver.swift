@@ -1,4 +1,5 @@
 import Foundation
+import StevedoreCore
 import StevedoreGitHub
 import StevedoreProcess
 import StevedoreCore
@@ -6,19 +7,28 @@ import StevedoreCore
 /// Finds the credential for a registry. The first source that has one wins:
 ///
 /// 1. an explicit credential (`--username` with `--password-stdin`), for the registry it was given for;
-/// 2. `STEVEDORE_REGISTRY_USERNAME` and `STEVEDORE_REGISTRY_PASSWORD` (for every registry, or only for
-///    `STEVEDORE_REGISTRY` when that is set);
+/// 2. `STEVEDORE_REGISTRY_USERNAME` and `STEVEDORE_REGISTRY_PASSWORD`, for one registry only:
+///    `STEVEDORE_REGISTRY` when that is set, else ``environmentRegistry`` (the command's push target);
 /// 3. for `ghcr.io`: `GITHUB_TOKEN`, with `GITHUB_ACTOR` as the user name (else ``gitHubPlaceholderUser``);
 /// 4. docker's `config.json` in `$DOCKER_CONFIG` or `~/.docker`: `credHelpers`, then `auths`, then `credsStore`
 ///    (helpers are run as `docker-credential-NAME get`);
 /// 5. podman's `auth.json`: `$REGISTRY_AUTH_FILE`, `$XDG_RUNTIME_DIR/containers/auth.json`,
 ///    `~/.config/containers/auth.json`;
-/// 6. `~/.netrc` (`$NETRC`): a `machine` entry for the registry host.
+/// 6. `~/.netrc` (`$NETRC`): a `machine` entry for the registry host (its `default` entry only when
+///    `STEVEDORE_NETRC_DEFAULT=1` asks for it, since it would go to every registry).
 ///
-/// No source found means anonymous access.
+/// Registry names compare case-insensitively, with `:443` the same as no port. No source found means
+/// anonymous access.
 public struct CredentialResolver: Sendable {
     /// A credential given on the command line, and the registry it is for (`nil`: every registry).
     public var explicit: (registry: String?, credential: Credential)?
+    /// The registry `STEVEDORE_REGISTRY_USERNAME`/`PASSWORD` are for when `STEVEDORE_REGISTRY` is not set:
+    /// the registry the command pushes to (or, for a command that only reads, the one it reads). `nil`: none,
+    /// so a password meant for one registry never reaches another (a base image's, or its token service).
+    public var environmentRegistry: String?
+    /// Whether the `default` entry of `.netrc` is used for a registry without a `machine` entry
+    /// (`STEVEDORE_NETRC_DEFAULT=1`); it is not by default, as it would be offered to every registry.
+    public var usesNetrcDefault: Bool
     /// The environment variables to read.
     public var environment: [String: String]
     /// The home directory, for `~/.docker`, `~/.config/containers` and `~/.netrc`.
@@ -34,10 +44,13 @@ public struct CredentialResolver: Sendable {
     /// Creates a resolver reading the process's environment and home directory unless told otherwise.
     public init(
         explicit: (registry: String?, credential: Credential)? = nil,
+        environmentRegistry: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         homeDirectory: String? = nil
     ) {
         self.explicit = explicit
+        self.environmentRegistry = environmentRegistry
+        self.usesNetrcDefault = environment["STEVEDORE_NETRC_DEFAULT"] == "1"
         self.environment = environment
         self.homeDirectory = homeDirectory ?? environment["HOME"] ?? NSHomeDirectory()
     }
@@ -46,7 +59,7 @@ public struct CredentialResolver: Sendable {
     ///
     /// - Throws: ``StevedoreError`` when a configured source is broken (an unparsable file, a failing helper).
     public func credential(for registry: String) throws -> Credential? {
-        if let explicit, explicit.registry == nil || explicit.registry == registry {
+        if let explicit, explicit.registry.map({ Self.sameRegistry($0, registry) }) ?? true {
             return explicit.credential
         }
         if let credential = environmentCredential(for: registry) { return credential }
@@ -61,13 +74,14 @@ public struct CredentialResolver: Sendable {
     func environmentCredential(for registry: String) -> Credential? {
         guard let user = environment["STEVEDORE_REGISTRY_USERNAME"], !user.isEmpty,
               let password = environment["STEVEDORE_REGISTRY_PASSWORD"], !password.isEmpty else { return nil }
-        if let only = environment["STEVEDORE_REGISTRY"], !only.isEmpty, only != registry { return nil }
+        let only = environment["STEVEDORE_REGISTRY"].flatMap { $0.isEmpty ? nil : $0 } ?? environmentRegistry
+        guard let only, Self.sameRegistry(only, registry) else { return nil }
         return Credential(username: user, secret: password, origin: "STEVEDORE_REGISTRY_USERNAME/STEVEDORE_REGISTRY_PASSWORD")
     }
 
     func gitHubCredential(for registry: String) -> Credential? {
         let actions = GitHubActionsEnvironment(environment)
-        guard registry == GitHubContainerRegistry.host, let token = actions.token else { return nil }
+        guard GitHubContainerRegistry.isHost(registry), let token = actions.token else { return nil }
         let actor = actions.actor ?? Self.gitHubPlaceholderUser
         return Credential(username: actor, secret: token, origin: "GITHUB_TOKEN")
     }
@@ -119,7 +133,7 @@ public struct CredentialResolver: Sendable {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw StevedoreError(.unreadableCredentialFile, "cannot read \(path); fix its permissions or remove it")
         }
-        return NetrcFile(text: text).credential(forHost: Self.host(of: registry), origin: path)
+        return NetrcFile(text: text).credential(forHost: Self.host(of: Self.normalized(registry)), origin: path, usingDefault: usesNetrcDefault)
     }
 
     // MARK: Helpers
@@ -155,6 +169,11 @@ public struct CredentialResolver: Sendable {
 
     /// The keys a registry may have in an `auths` map, most specific first.
     static func configKeys(for registry: String) -> [String] {
+        let keys = keys(for: normalized(registry))
+        return registry == normalized(registry) ? keys : keys + self.keys(for: registry).filter { !keys.contains($0) }
+    }
+
+    private static func keys(for registry: String) -> [String] {
         if registry == "docker.io" || registry == "index.docker.io" || registry == "registry-1.docker.io" {
             return [dockerHubConfigKey, "docker.io", "index.docker.io", "registry-1.docker.io", "https://index.docker.io/v1"]
         }
@@ -189,6 +208,16 @@ public struct CredentialResolver: Sendable {
             throw StevedoreError(.unreadableCredentialFile, "\(path) is not a JSON object; fix or remove it")
         }
         return object
+    }
+
+    /// `registry` lowercased, without the default HTTPS port.
+    static func normalized(_ registry: String) -> String {
+        ImageReference.normalizedRegistry(registry)
+    }
+
+    /// Whether two registry names are the same registry (`GHCR.IO`, `ghcr.io:443` and `ghcr.io` are).
+    public static func sameRegistry(_ first: String, _ second: String) -> Bool {
+        normalized(first) == normalized(second)
     }
 
     static func host(of registry: String) -> String {

@@ -42,9 +42,10 @@ struct NetrcFile {
         if let current { entries.append(current) }
     }
 
-    /// The credential of the entry for `host`, else of the `default` entry.
-    func credential(forHost host: String, origin: String) -> Credential? {
-        let entry = entries.first { $0.machine == host } ?? entries.first { $0.machine == nil }
+    /// The credential of the entry for `host` (compared case-insensitively), else, when `usingDefault`, of
+    /// the `default` entry.
+    func credential(forHost host: String, origin: String, usingDefault: Bool = false) -> Credential? {
+        let entry = entries.first { $0.machine?.lowercased() == host.lowercased() } ?? (usingDefault ? entries.first { $0.machine == nil } : nil)
         guard let entry, let login = entry.login, let password = entry.password, !password.isEmpty else { return nil }
         return Credential(username: login, secret: password, origin: origin)
     }

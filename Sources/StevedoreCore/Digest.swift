@@ -42,11 +42,29 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.encoded = hash.hexString
     }
 
+    /// Creates a `sha512` digest from a finished hash.
+    public init(sha512 hash: SHA512.Digest) {
+        self.algorithm = "sha512"
+        self.encoded = hash.hexString
+    }
+
     /// The `sha256` digest of a buffer.
     public static func sha256(of bytes: some Sequence<UInt8>) -> Digest {
         var hasher = DigestHasher()
         hasher.update(Array(bytes))
         return hasher.finalize()
+    }
+
+    /// The digest of a buffer computed with this digest's algorithm, to compare with it.
+    public func recomputed(for bytes: some Sequence<UInt8>) -> Digest {
+        var hasher = DigestHasher(algorithmOf: self)
+        hasher.update(Array(bytes))
+        return hasher.finalize()
+    }
+
+    /// Whether `bytes` hash to this digest, with this digest's algorithm (`sha256` or `sha512`).
+    public func matches(_ bytes: some Sequence<UInt8>) -> Bool {
+        recomputed(for: bytes) == self
     }
 
     public var description: String { "\(algorithm):\(encoded)" }
@@ -66,17 +84,38 @@ extension Digest: Codable {
     }
 }
 
-/// Computes a `sha256` ``Digest`` incrementally, for bytes that stream past.
+/// Computes a ``Digest`` incrementally, for bytes that stream past: `sha256` unless told to match another
+/// digest's algorithm (every algorithm ``Digest`` accepts is verified, as containerd's `go-digest` does).
 public struct DigestHasher: Sendable {
-    private var hasher = SHA256()
+    private enum State: Sendable {
+        case sha256(SHA256)
+        case sha512(SHA512)
+    }
+
+    private var state: State
     /// How many bytes have been hashed.
     public private(set) var count: Int64 = 0
 
-    public init() {}
+    /// A `sha256` hasher.
+    public init() {
+        state = .sha256(SHA256())
+    }
+
+    /// A hasher using the algorithm of `digest`, so that its result can be compared with `digest`.
+    public init(algorithmOf digest: Digest) {
+        state = digest.algorithm == "sha512" ? .sha512(SHA512()) : .sha256(SHA256())
+    }
 
     /// Adds bytes to the hash.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        hasher.update(bufferPointer: bytes)
+        switch state {
+        case .sha256(var hasher):
+            hasher.update(bufferPointer: bytes)
+            state = .sha256(hasher)
+        case .sha512(var hasher):
+            hasher.update(bufferPointer: bytes)
+            state = .sha512(hasher)
+        }
         count += Int64(bytes.count)
     }
 
@@ -87,8 +126,29 @@ public struct DigestHasher: Sendable {
 
     /// The digest of everything hashed so far.
     public func finalize() -> Digest {
-        Digest(sha256: hasher.finalize())
+        switch state {
+        case .sha256(let hasher): Digest(sha256: hasher.finalize())
+        case .sha512(let hasher): Digest(sha512: hasher.finalize())
+        }
     }
+}
+
+extension Digest {
+    /// Lowercase hex of a finished hash.
+    fileprivate static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let table = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(128)
+        for byte in bytes {
+            out.append(table[Int(byte >> 4)])
+            out.append(table[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension SHA512.Digest {
+    fileprivate var hexString: String { StevedoreCore.Digest.hex(self) }
 }
 
 extension SHA256.Digest {

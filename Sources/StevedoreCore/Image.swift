@@ -121,8 +121,8 @@ extension ImageSource {
     /// Reads a small blob and checks its digest and size.
     public func verifiedData(_ descriptor: Descriptor) async throws -> Data {
         let data = try await blobData(descriptor)
-        let actual = Digest.sha256(of: data)
-        guard descriptor.digest.algorithm != "sha256" || actual == descriptor.digest else {
+        let actual = descriptor.digest.recomputed(for: data)
+        guard actual == descriptor.digest else {
             throw StevedoreError(.digestMismatch, "\(descriptor.mediaType) from \(sourceDescription) has digest \(actual), expected \(descriptor.digest)")
         }
         guard Int64(data.count) == descriptor.size else {

@@ -44,6 +44,12 @@ public enum ImageLocation: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The registry (`host[:port]`) of a registry location, else `nil`.
+    public var registryHost: String? {
+        if case .registry(let reference) = self { return reference.registry }
+        return nil
+    }
+
     private static func strip(_ string: String, prefixes: [String]) -> String? {
         for prefix in prefixes where string.hasPrefix(prefix) { return String(string.dropFirst(prefix.count)) }
         return nil

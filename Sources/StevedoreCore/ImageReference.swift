@@ -136,6 +136,15 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         return true
     }
 
+    /// A registry host as compared everywhere (credentials, plain-HTTP exceptions): host names are
+    /// case-insensitive and `:443`, the HTTPS default port, is the same registry as no port (`GHCR.IO:443` is
+    /// `ghcr.io`). A reference keeps the name as written.
+    public static func normalizedRegistry(_ registry: String) -> String {
+        var host = registry.lowercased()
+        if host.hasSuffix(":443") { host.removeLast(4) }
+        return host
+    }
+
     private static func isValidHost(_ host: String) -> Bool {
         var hostPart = Substring(host)
         func isPort(_ text: Substring) -> Bool {

@@ -13,8 +13,7 @@ public struct RegistryHost: Hashable, Sendable, CustomStringConvertible {
         var host = Substring(text)
         for scheme in ["https://", "http://"] where host.lowercased().hasPrefix(scheme) { host = host.dropFirst(scheme.count) }
         if let slash = host.firstIndex(of: "/") { host = host[..<slash] }
-        var name = host.lowercased()
-        if name.hasSuffix(":443") { name.removeLast(4) }
+        var name = ImageReference.normalizedRegistry(String(host))
         if name == "index.docker.io" || name == "registry-1.docker.io" { name = ImageReference.dockerHub }
         guard !name.isEmpty, !name.contains(where: { $0 == " " || $0 == "@" }) else {
             throw StevedoreError(.invalidReference, "'\(text)' is not a registry host; expected HOST[:PORT], e.g. ghcr.io or 127.0.0.1:5000")

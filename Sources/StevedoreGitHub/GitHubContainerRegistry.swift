@@ -6,9 +6,10 @@ public enum GitHubContainerRegistry {
     /// The registry's host.
     public static let host = "ghcr.io"
 
-    /// Whether `registry` (host[:port], as in an image reference) is GitHub Container Registry.
+    /// Whether `registry` (host[:port], as in an image reference) is GitHub Container Registry: `GHCR.IO` and
+    /// `ghcr.io:443` are.
     public static func isHost(_ registry: String) -> Bool {
-        registry.lowercased() == host
+        ImageReference.normalizedRegistry(registry) == host
     }
 
     /// The image repository path for a GitHub repository, `owner/name` in lowercase: ghcr.io accepts no capitals.

@@ -108,8 +108,10 @@ public struct ImageVerifier: Sendable {
             }
             do {
                 let layerReport = try await LayerReader().read(layer, from: source)
-                if layerReport.blobDigest != layer.digest {
-                    report.problems.append(Problem(digest: layer.digest, message: "layer \(position + 1) content has digest \(layerReport.blobDigest)"))
+                // The reader hashes with sha256; a layer named by another algorithm is hashed again with it.
+                let blobDigest = layer.digest.algorithm == layerReport.blobDigest.algorithm ? layerReport.blobDigest : try await Self.digest(of: layer, in: source)
+                if blobDigest != layer.digest {
+                    report.problems.append(Problem(digest: layer.digest, message: "layer \(position + 1) content has digest \(blobDigest)"))
                 }
                 if layerReport.blobSize != layer.size {
                     report.problems.append(Problem(digest: layer.digest, message: "layer \(position + 1) is \(layerReport.blobSize) bytes, its descriptor says \(layer.size)"))
@@ -143,6 +145,13 @@ public struct ImageVerifier: Sendable {
             report.problems.append(Problem(digest: descriptor.digest, message: Self.describe(error)))
             return nil
         }
+    }
+
+    /// The digest of a blob with its descriptor's algorithm.
+    static func digest(of descriptor: Descriptor, in source: any ImageSource) async throws -> Digest {
+        var hasher = DigestHasher(algorithmOf: descriptor.digest)
+        try await source.readBlob(descriptor) { hasher.update($0) }
+        return hasher.finalize()
     }
 
     static func describe(_ error: any Error) -> String {

@@ -124,30 +124,54 @@ final class AtomicBlobWriter: BlobWriter {
         }
     }
 
+    /// Stores the blob under the digest it was verified against: `expected`'s when given (of any algorithm
+    /// ``Digest`` accepts, recomputed from the written bytes when it is not `sha256`), else its `sha256`.
     func commit(expected: (digest: Digest, size: Int64)?) throws -> (digest: Digest, size: Int64) {
         guard let file else { throw StevedoreError(.io, "blob writer for \(store.root) used after it finished") }
-        let digest = hasher.finalize()
+        var digest = hasher.finalize()
         let size = hasher.count
         do {
+            try file.sync()
             if let expected {
-                guard expected.digest.algorithm != "sha256" || expected.digest == digest else {
-                    throw StevedoreError(.digestMismatch, "blob content has digest \(digest), expected \(expected.digest); nothing was stored")
-                }
                 guard expected.size < 0 || expected.size == size else {
                     throw StevedoreError(.sizeMismatch, "blob \(expected.digest) is \(size) bytes, expected \(expected.size); nothing was stored")
                 }
+                if expected.digest.algorithm != digest.algorithm {
+                    digest = try rehash(like: expected.digest)
+                }
+                guard expected.digest == digest else {
+                    throw StevedoreError(.digestMismatch, "blob content has digest \(digest), expected \(expected.digest); nothing was stored")
+                }
             }
-            try file.sync()
             file.close()
             self.file = nil
+            let directory = "\(store.root)/blobs/\(digest.algorithm)"
+            if digest.algorithm != "sha256" {
+                try SystemCalls.makeDirectories(directory, what: "the blob directory ")
+            }
             let target = store.path(for: digest)
             try SystemCalls.rename(temporaryPath, to: target, failure: "cannot move blob into \(target)")
-            SystemCalls.syncDirectory("\(store.root)/blobs/sha256")
+            SystemCalls.syncDirectory(directory)
             return (digest, size)
         } catch {
             abort()
             throw error
         }
+    }
+
+    /// The digest of the written bytes with `digest`'s algorithm, read back from the temporary file.
+    private func rehash(like digest: Digest) throws -> Digest {
+        var hasher = DigestHasher(algorithmOf: digest)
+        let reader = try FileDescriptor.openForReading(temporaryPath)
+        defer { reader.close() }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = try reader.read(into: buffer)
+            if count == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+        }
+        return hasher.finalize()
     }
 
     func abort() {

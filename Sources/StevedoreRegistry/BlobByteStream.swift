@@ -119,9 +119,13 @@ final class ByteBufferChannel: @unchecked Sendable {
         }
     }
 
-    /// Ends the stream, with an error or normally.
+    /// Ends the stream, with an error or normally; the first call wins.
     func finish(_ error: (any Error)?) {
         lock.lock()
+        if finished {
+            lock.unlock()
+            return
+        }
         finished = true
         failure = error
         let consumer = waitingConsumer

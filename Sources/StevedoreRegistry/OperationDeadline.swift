@@ -5,9 +5,12 @@ struct OperationDeadline: Sendable {
     let start: ContinuousClock.Instant
     let seconds: Double
 
+    /// The longest bound: one week (a larger or non-finite one is clamped, so no arithmetic overflows).
+    static let maximumSeconds: Double = 7 * 24 * 3600
+
     init(seconds: Double) {
         self.start = .now
-        self.seconds = seconds
+        self.seconds = seconds.isFinite ? min(max(seconds, 0), Self.maximumSeconds) : Self.maximumSeconds
     }
 
     /// Seconds left; zero or less when the bound is spent.

@@ -212,13 +212,22 @@ extension RegistryClient {
             ),
             deadline: deadline
         )
-        try checkDigestHeader(response.headers, digest, target: target, what: "manifest")
+        try checkDigestHeader(response.headers, digest, target: target, what: "manifest", content: data)
     }
 
-    private func checkDigestHeader(_ headers: HTTPHeaders, _ digest: Digest, target: ImageReference, what: String) throws {
+    /// Checks the `Docker-Content-Digest` a registry answered an upload with. A digest of the same algorithm
+    /// must be equal; one of another algorithm is checked against `content` when the bytes are at hand (a
+    /// manifest), else left to the registry, which verified the upload against the `digest=` it was given.
+    private func checkDigestHeader(_ headers: HTTPHeaders, _ digest: Digest, target: ImageReference, what: String, content: Data? = nil) throws {
         guard let header = headers.first(name: "Docker-Content-Digest"), !header.isEmpty else { return }
         guard let announced = try? Digest(parsing: header) else {
-            throw StevedoreError(.invalidResponse, "\(target.registry) answered with an invalid Docker-Content-Digest '\(header)'")
+            throw StevedoreError(.invalidResponse, "\(target.registry) answered with an invalid Docker-Content-Digest '\(RegistryErrorBody.printable(header))'")
+        }
+        if announced.algorithm != digest.algorithm, let content {
+            guard announced.matches(content) else {
+                throw StevedoreError(.transferDigestMismatch, "\(target.registry) stored the \(what) \(digest) as \(announced); the upload was corrupted")
+            }
+            return
         }
         guard announced.algorithm != digest.algorithm || announced == digest else {
             throw StevedoreError(.transferDigestMismatch, "\(target.registry) stored the \(what) \(digest) as \(announced); the upload was corrupted")

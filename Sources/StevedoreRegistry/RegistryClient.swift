@@ -84,11 +84,12 @@ public final class RegistryClient: Sendable {
             throw StevedoreError(.manifestNotFound, "\(reference.name) has no \(what)")
         }
         let digest = Digest.sha256(of: response.body)
-        if let wanted = reference.digest, wanted.algorithm == "sha256", wanted != digest {
-            throw StevedoreError(.transferDigestMismatch, "\(reference.registry) answered \(reference) with a manifest whose digest is \(digest)")
+        // Every accepted algorithm is checked (go-containerregistry verifies sha512 pins the same way).
+        if let wanted = reference.digest, !wanted.matches(response.body) {
+            throw StevedoreError(.transferDigestMismatch, "\(reference.registry) answered \(reference) with a manifest whose digest is \(wanted.recomputed(for: response.body))")
         }
         if reference.digest == nil, let header = response.headers.first(name: "Docker-Content-Digest"),
-           let announced = try? Digest(parsing: header), announced.algorithm == "sha256", announced != digest {
+           let announced = try? Digest(parsing: header), !announced.matches(response.body) {
             throw StevedoreError(.transferDigestMismatch, "\(reference.registry) announced \(announced) for \(reference) but sent a manifest whose digest is \(digest)")
         }
         var mediaType = MediaType.declared(in: response.body)

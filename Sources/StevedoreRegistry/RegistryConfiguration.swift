@@ -16,6 +16,8 @@ public struct RegistryConfiguration: Sendable {
     public var retryPolicy: RetryPolicy
     /// The longest a whole pull or push may take, retries included, in seconds.
     public var timeout: Double
+    /// The longest a response may go without a byte, in seconds; then the request fails and is retried.
+    public var idleTimeout: Double
     /// How many blobs move at once.
     public var maximumConcurrentTransfers: Int
     /// The largest chunk a chunked upload sends in one `PATCH` (ghcr.io refuses larger ones).
@@ -30,6 +32,10 @@ public struct RegistryConfiguration: Sendable {
     /// The environment, for `SSL_CERT_FILE`.
     public var environment: [String: String]
 
+    /// The default idle timeout: 30 s without a byte, well under a minute (a healthy registry sends bytes far
+    /// more often; a stall then becomes a retry).
+    public static let defaultIdleTimeout: Double = 30
+
     /// The largest chunk ghcr.io accepts in one `PATCH`.
     public static let maximumChunkSize = 4 << 20
 
@@ -40,6 +46,7 @@ public struct RegistryConfiguration: Sendable {
         insecureRegistries: Set<String> = [],
         retryPolicy: RetryPolicy = RetryPolicy(),
         timeout: Double = 1800,
+        idleTimeout: Double = RegistryConfiguration.defaultIdleTimeout,
         maximumConcurrentTransfers: Int = 4,
         chunkSize: Int = RegistryConfiguration.maximumChunkSize,
         alwaysUploadInChunks: Bool = false,
@@ -52,6 +59,7 @@ public struct RegistryConfiguration: Sendable {
         self.insecureRegistries = insecureRegistries
         self.retryPolicy = retryPolicy
         self.timeout = timeout
+        self.idleTimeout = idleTimeout.isFinite && idleTimeout > 0 ? min(idleTimeout, 3600) : Self.defaultIdleTimeout
         self.maximumConcurrentTransfers = max(1, maximumConcurrentTransfers)
         self.chunkSize = min(max(64 << 10, chunkSize), Self.maximumChunkSize)
         self.alwaysUploadInChunks = alwaysUploadInChunks
@@ -62,9 +70,11 @@ public struct RegistryConfiguration: Sendable {
 
     /// Whether `registry` may be reached over plain HTTP.
     public func allowsPlainHTTP(_ registry: String) -> Bool {
-        if insecureRegistries.contains(registry) { return true }
+        let registry = ImageReference.normalizedRegistry(registry)
+        let allowed = Set(insecureRegistries.map(ImageReference.normalizedRegistry))
+        if allowed.contains(registry) { return true }
         let host = Self.host(of: registry)
-        if insecureRegistries.contains(host) { return true }
+        if allowed.contains(host) { return true }
         return host == "localhost" || host == "127.0.0.1" || host == "::1"
     }
 

@@ -55,9 +55,10 @@ public struct RegistryImageSource: ImageSource {
         try await client.streamBlob(descriptor, from: reference, deadline: deadline) { response in
             // A retried transfer starts again from the beginning: skip what the consumer already has.
             var position: Int64 = 0
-            var hasher = DigestHasher()
+            var hasher = DigestHasher(algorithmOf: descriptor.digest)
             do {
-                for try await buffer in response.body {
+                let reader = client.transport.bodyReader(registry: reference.registry, request: "GET \(reference.name)@\(descriptor.digest)", deadline: deadline)
+                try await reader.forEachBuffer(of: response) { buffer in
                     let count = Int64(buffer.readableBytes)
                     guard position + count <= descriptor.size else {
                         throw StevedoreError(.transferSizeMismatch, "\(descriptor.digest) from \(reference.name) is larger than the \(descriptor.size) bytes its descriptor says")
@@ -75,16 +76,18 @@ public struct RegistryImageSource: ImageSource {
                 }
             } catch let error as StevedoreError {
                 throw error
+            } catch let error as TransientFailure {
+                throw error
             } catch let error as CancellationError {
                 throw error
             } catch {
-                throw TransientFailure(lastAnswer: "connection lost while downloading \(descriptor.digest.shortForm): \(error)")
+                throw TransientFailure(lastAnswer: "connection lost while downloading \(descriptor.digest.shortForm): \(RegistryTransport.describe(error))")
             }
             guard position == descriptor.size else {
                 throw StevedoreError(.transferSizeMismatch, "\(descriptor.digest) from \(reference.name) is \(position) bytes, its descriptor says \(descriptor.size)")
             }
             let actual = hasher.finalize()
-            guard descriptor.digest.algorithm != "sha256" || actual == descriptor.digest else {
+            guard actual == descriptor.digest else {
                 throw StevedoreError(.transferDigestMismatch, "\(reference.name) sent \(actual) when asked for \(descriptor.digest)")
             }
         }

@@ -46,6 +46,12 @@ actor RegistrySessions {
         return credential
     }
 
+    /// The credential already looked up for `registry`, without looking it up (no helper runs): `nil` when
+    /// none was found or none was needed yet.
+    func cachedCredential(for registry: String) -> Credential? {
+        credentials[registry] ?? nil
+    }
+
     /// A token for `key`, from the cache while it is fresh, else fetched once by `fetch`.
     func token(for key: String, fetch: @escaping @Sendable () async throws -> (token: String, lifetime: Double)) async throws -> String {
         if let cached = tokens[key], cached.expiry > .now { return cached.token }
@@ -55,7 +61,8 @@ actor RegistrySessions {
         defer { pendingTokens[key] = nil }
         let fetched = try await task.value
         // Renew a little early so a token does not expire in the middle of a request.
-        let lifetime = max(1, fetched.lifetime - min(30, fetched.lifetime / 4))
+        let offered = fetched.lifetime.isFinite ? min(max(fetched.lifetime, 1), 86_400) : 60
+        let lifetime = max(1, offered - min(30, offered / 4))
         tokens[key] = CachedToken(token: fetched.token, expiry: .now + .milliseconds(Int64(lifetime * 1000)))
         return fetched.token
     }

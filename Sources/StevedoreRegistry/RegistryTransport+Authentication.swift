@@ -29,9 +29,11 @@ extension RegistryTransport {
         return try await withRetries("GET /v2/", registry: registry, deadline: deadline) {
             var request = HTTPClientRequest(url: "\(base)/v2/")
             request.method = .GET
+            let started = ContinuousClock.now
             let response: HTTPClientResponse
             do {
                 response = try await http.execute(request, deadline: deadline.nioDeadline, logger: nil)
+                logger.debug("GET \(base)/v2/ \(response.status.code), \(response.headers.first(name: "Content-Length") ?? "?") bytes, \(Self.milliseconds(since: started)) ms")
             } catch {
                 let classified = classify(error, request: RegistryRequest(method: .GET, registry: registry, target: "/v2/", scopes: [], accepted: []), deadline: deadline)
                 if let failure = classified as? TransientFailure, fallsBack {
@@ -41,7 +43,7 @@ extension RegistryTransport {
             }
             let status = response.status.code
             let challenges = response.headers["WWW-Authenticate"].flatMap(AuthenticationChallenge.parse)
-            await Self.drain(response)
+            await drain(response, registry: registry, request: "GET /v2/", deadline: deadline)
             switch status {
             case 200..<300:
                 return RegistrySessions.Session(baseURL: base, challenge: nil)
@@ -87,8 +89,10 @@ extension RegistryTransport {
             throw StevedoreError(.invalidResponse, "\(registry) sent a Bearer challenge without a usable realm")
         }
         let realmHost = components.port.map { "\(host):\($0)" } ?? host
-        guard scheme == "https" || (scheme == "http" && (configuration.allowsPlainHTTP(realmHost) || configuration.allowsPlainHTTP(registry))) else {
-            throw StevedoreError(.tlsFailure, "\(registry) sends credentials to \(realm) over plain HTTP; refusing (allow it with --insecure-registry \(realmHost))")
+        // The credential goes to the realm: over plain HTTP only when the realm's own host is allowed it, not
+        // because the registry is (a registry on localhost may name a token service anywhere).
+        guard scheme == "https" || (scheme == "http" && configuration.allowsPlainHTTP(realmHost)) else {
+            throw StevedoreError(.tlsFailure, "\(registry) sends credentials to its token service \(Self.withoutQuery(realm)) over plain HTTP; refusing (allow it with --insecure-registry \(realmHost))")
         }
         var items = components.queryItems ?? []
         if let service = challenge.service { items.append(URLQueryItem(name: "service", value: service)) }
@@ -102,21 +106,22 @@ extension RegistryTransport {
             var request = HTTPClientRequest(url: url)
             request.method = .GET
             if let credential { request.headers.add(name: "Authorization", value: credential.basicAuthorization) }
+            let started = ContinuousClock.now
             let response: HTTPClientResponse
             do {
                 response = try await http.execute(request, deadline: deadline.nioDeadline, logger: nil)
+                logger.debug("GET \(Self.withoutQuery(url)) \(response.status.code), \(response.headers.first(name: "Content-Length") ?? "?") bytes, \(Self.milliseconds(since: started)) ms")
             } catch {
                 throw classify(error, request: RegistryRequest(method: .GET, registry: realmHost, target: url, scopes: [], accepted: []), deadline: deadline)
             }
-            let body = (try? await Self.collect(response, limit: 1 << 20, what: "the token")) ?? Data()
+            let body = (try? await collect(response, limit: 1 << 20, what: "the token", registry: realmHost, request: "GET token", deadline: deadline)) ?? Data()
             switch response.status.code {
             case 200:
                 guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
                       let token = (object["token"] as? String) ?? (object["access_token"] as? String), !token.isEmpty else {
                     throw StevedoreError(.invalidResponse, "the token service of \(registry) (\(realmHost)) answered without a token")
                 }
-                let lifetime = (object["expires_in"] as? NSNumber)?.doubleValue ?? 60
-                return (token, max(lifetime, 1))
+                return (token, Self.tokenLifetime(object["expires_in"]))
             case 401, 403:
                 let hint = credential == nil
                     ? "it needs credentials: use `stevedore login \(registry)`, --username with --password-stdin, or STEVEDORE_REGISTRY_USERNAME/STEVEDORE_REGISTRY_PASSWORD"
@@ -128,6 +133,15 @@ extension RegistryTransport {
                 throw StevedoreError(.rejected, "the token service of \(registry) answered \(Self.statusText(response.status))\(RegistryErrorBody(body).summarySuffix) for \(who)")
             }
         }
+    }
+
+    /// A token's `expires_in` in seconds, clamped to 1 s…1 day. A missing, non-numeric, non-finite or
+    /// non-positive value counts as the 60 s the distribution spec gives as default.
+    static func tokenLifetime(_ value: Any?) -> Double {
+        guard let number = value as? NSNumber else { return 60 }
+        let seconds = number.doubleValue
+        guard seconds.isFinite, seconds > 0 else { return 60 }
+        return min(max(seconds, 1), 86_400)
     }
 
     static func tokenKey(_ registry: String, _ scopes: [String]) -> String {

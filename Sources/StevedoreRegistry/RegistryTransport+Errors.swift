@@ -26,7 +26,9 @@ extension RegistryTransport {
         let registry = request.registry
         let details = RegistryErrorBody(body)
         let status = response.status.code
-        let credential: Credential? = (try? await credential(for: registry)) ?? nil
+        // Only a credential already used for this registry words the error: a credential helper is not run
+        // for a registry that never asked for one.
+        let credential = await sessions.cachedCredential(for: registry)
         let who = credential?.description ?? "anonymous access"
         let repository = scopes.first.flatMap { scope -> String? in
             let parts = scope.split(separator: ":")
@@ -77,11 +79,10 @@ extension RegistryTransport {
         return StevedoreError(.denied, message)
     }
 
-    static func statusText(_ status: HTTPResponseStatus) -> String { "\(status.code) \(status.reasonPhrase)" }
-
+    /// `404 Not Found`; a reason phrase the registry chose is stripped of control characters.
+    static func statusText(_ status: HTTPResponseStatus) -> String { RegistryErrorBody.printable("\(status.code) \(status.reasonPhrase)", limit: 100) }
 
     static func describe(_ error: any Error) -> String {
-        if let error = error as? HTTPClientError { return "\(error)" }
-        return "\(error)"
+        RegistryErrorBody.printable("\(error)")
     }
 }

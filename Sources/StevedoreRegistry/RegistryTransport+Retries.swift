@@ -37,7 +37,7 @@ extension RegistryTransport {
     /// `Retry-After` as seconds: a number, or an HTTP date.
     static func parseRetryAfter(_ value: String) -> Double? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(trimmed) { return max(0, seconds) }
+        if let seconds = Double(trimmed) { return seconds.isFinite ? min(max(0, seconds), 300) : nil }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")

@@ -31,6 +31,26 @@ extension RegistryTransport {
         return String(url[..<end]).lowercased()
     }
 
+    /// `host[:port]` of a URL.
+    static func hostPort(of url: String) -> String {
+        let origin = origin(of: url)
+        guard let range = origin.range(of: "://") else { return origin }
+        var host = String(origin[range.upperBound...])
+        if let at = host.lastIndex(of: "@") { host = String(host[host.index(after: at)...]) }
+        return host
+    }
+
+    /// A URL without its query string or fragment, for logs and messages.
+    static func withoutQuery(_ url: String) -> String {
+        String(url.prefix { $0 != "?" && $0 != "#" })
+    }
+
+    /// Whole milliseconds since `start`.
+    static func milliseconds(since start: ContinuousClock.Instant) -> Int64 {
+        let elapsed = ContinuousClock.now - start
+        return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+    }
+
     /// `url` with `name=value` added to its query (after `&` when it has one).
     static func appendingQuery(_ url: String, name: String, value: String) -> String {
         let encoded = value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? value

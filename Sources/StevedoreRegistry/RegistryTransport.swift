@@ -50,9 +50,13 @@ final class RegistryTransport: Sendable {
     func response(_ request: RegistryRequest, deadline: OperationDeadline, limit: Int = 1 << 20) async throws -> RegistryResponse {
         let response = try await attempt(request, deadline: deadline)
         do {
-            let body = try await Self.collect(response, limit: limit, what: "the answer to \(request.summary)")
+            let body = try await bodyReader(request, deadline: deadline).collect(response, limit: limit, what: "the answer to \(request.summary)")
             return RegistryResponse(status: response.status.code, headers: response.headers, body: body)
         } catch let error as StevedoreError {
+            throw error
+        } catch let error as TransientFailure {
+            throw error
+        } catch let error as CancellationError {
             throw error
         } catch {
             throw TransientFailure(lastAnswer: "connection lost while reading the answer: \(Self.describe(error))")
@@ -83,20 +87,24 @@ final class RegistryTransport: Sendable {
             } else if request.method == .PUT || request.method == .POST || request.method == .PATCH {
                 http.headers.replaceOrAdd(name: "Content-Length", value: "0")
             }
-            logger.trace("request", metadata: ["request": "\(request.summary)"])
+            let started = ContinuousClock.now
             let response: HTTPClientResponse
             do {
                 response = try await self.http.execute(http, deadline: deadline.nioDeadline, logger: nil)
             } catch {
+                logger.debug("\(request.method.rawValue) \(Self.withoutQuery(url)) failed after \(Self.milliseconds(since: started)) ms")
                 throw classify(error, request: request, deadline: deadline)
             }
             let status = response.status.code
+            // --verbose: one line per request; never a header value, and no query string (it may hold a signature).
+            let length = response.headers.first(name: "Content-Length") ?? "?"
+            logger.debug("\(request.method.rawValue) \(Self.withoutQuery(url)) \(status), \(request.body.map { "\($0.length) bytes sent, " } ?? "")\(length) bytes, \(Self.milliseconds(since: started)) ms")
             if request.accepted.contains(status) { return response }
             switch status {
             case 401 where !reauthenticated && sameHost:
                 reauthenticated = true
                 let challenges = response.headers["WWW-Authenticate"].flatMap(AuthenticationChallenge.parse)
-                await Self.drain(response)
+                await drain(response, registry: request.registry, request: request.summary, deadline: deadline)
                 if let challenge = challenges.first(where: { $0.scheme == "bearer" }) ?? challenges.first {
                     await sessions.update(challenge: challenge, for: request.registry)
                     for scope in challenge.scopes where !scopes.contains(scope) { scopes.append(scope) }
@@ -105,38 +113,48 @@ final class RegistryTransport: Sendable {
                 continue
             case _ where [301, 302, 303, 307, 308].contains(status) && (request.method == .GET || request.method == .HEAD) && redirects < 5:
                 guard let location = response.headers.first(name: "Location") else { break }
-                await Self.drain(response)
+                await drain(response, registry: request.registry, request: request.summary, deadline: deadline)
                 redirects += 1
-                url = Self.resolve(location, against: url)
+                let next = Self.resolve(location, against: url)
+                // Never downgrade from HTTPS: a signed blob URL and the bytes would travel in clear text. Plain HTTP
+                // is followed only to a host that is itself allowed it (localhost, --insecure-registry).
+                if url.lowercased().hasPrefix("https:"), next.lowercased().hasPrefix("http:"), !configuration.allowsPlainHTTP(Self.hostPort(of: next)) {
+                    throw StevedoreError(.tlsFailure, "\(request.registry) redirected \(request.summary) from HTTPS to plain HTTP (\(RegistryErrorBody.printable(Self.withoutQuery(next)))); refusing (allow that host with --insecure-registry \(Self.hostPort(of: next)))")
+                }
+                url = next
                 continue
             default:
                 break
             }
             if RetryPolicy.retryableStatuses.contains(status) {
                 let retryAfter = response.headers.first(name: "Retry-After").flatMap(Self.parseRetryAfter)
-                let body = (try? await Self.collect(response, limit: 64 << 10, what: "")) ?? Data()
+                let body = (try? await collect(response, limit: 64 << 10, what: "", registry: request.registry, request: request.summary, deadline: deadline)) ?? Data()
                 throw TransientFailure(lastAnswer: Self.statusText(response.status) + RegistryErrorBody(body).summarySuffix, retryAfter: retryAfter)
             }
-            let body = (try? await Self.collect(response, limit: 64 << 10, what: "")) ?? Data()
+            let body = (try? await collect(response, limit: 64 << 10, what: "", registry: request.registry, request: request.summary, deadline: deadline)) ?? Data()
             throw await self.error(for: response, body: body, request: request, scopes: scopes)
         }
     }
 
     // MARK: Reading answers
 
-    static func collect(_ response: HTTPClientResponse, limit: Int, what: String) async throws -> Data {
-        var data = Data()
-        for try await buffer in response.body {
-            guard data.count + buffer.readableBytes <= limit else {
-                throw StevedoreError(.invalidResponse, "\(what) is larger than the \(limit) bytes allowed")
-            }
-            data.append(contentsOf: buffer.readableBytesView)
-        }
-        return data
+    /// A reader of the answer to `request`, bounded by `deadline` and the configured idle timeout.
+    func bodyReader(_ request: RegistryRequest, deadline: OperationDeadline) -> ResponseBodyReader {
+        bodyReader(registry: request.registry, request: request.summary, deadline: deadline)
     }
 
-    static func drain(_ response: HTTPClientResponse) async {
-        _ = try? await collect(response, limit: 1 << 20, what: "")
+    func bodyReader(registry: String, request: String, deadline: OperationDeadline) -> ResponseBodyReader {
+        ResponseBodyReader(registry: registry, request: request, deadline: deadline, idleTimeout: configuration.idleTimeout)
+    }
+
+    /// Reads an answer whole (at most `limit` bytes), within the deadline and the idle timeout.
+    func collect(_ response: HTTPClientResponse, limit: Int, what: String, registry: String, request: String, deadline: OperationDeadline) async throws -> Data {
+        try await bodyReader(registry: registry, request: request, deadline: deadline).collect(response, limit: limit, what: what)
+    }
+
+    /// Reads and drops an answer that is not needed, within the deadline and the idle timeout.
+    func drain(_ response: HTTPClientResponse, registry: String, request: String, deadline: OperationDeadline) async {
+        _ = try? await collect(response, limit: 1 << 20, what: "", registry: registry, request: request, deadline: deadline)
     }
 
 }

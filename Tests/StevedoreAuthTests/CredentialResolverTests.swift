@@ -17,14 +17,31 @@ struct CredentialResolverTests {
         #expect(try resolver.credential(for: "quay.io") == nil)
     }
 
-    @Test("STEVEDORE_REGISTRY_USERNAME/PASSWORD, optionally limited by STEVEDORE_REGISTRY")
+    @Test("STEVEDORE_REGISTRY_USERNAME/PASSWORD go to STEVEDORE_REGISTRY, else to the push target only")
     func environmentVariables() throws {
         let home = try TemporaryDirectory()
-        let all = CredentialResolver(environment: ["STEVEDORE_REGISTRY_USERNAME": "u", "STEVEDORE_REGISTRY_PASSWORD": "p"], homeDirectory: home.path)
-        #expect(try all.credential(for: "example.com")?.username == "u")
+        let unscoped = CredentialResolver(environment: ["STEVEDORE_REGISTRY_USERNAME": "u", "STEVEDORE_REGISTRY_PASSWORD": "p"], homeDirectory: home.path)
+        #expect(try unscoped.credential(for: "example.com") == nil)
+        let pushTarget = CredentialResolver(environmentRegistry: "corp.example", environment: ["STEVEDORE_REGISTRY_USERNAME": "u", "STEVEDORE_REGISTRY_PASSWORD": "p"], homeDirectory: home.path)
+        #expect(try pushTarget.credential(for: "corp.example")?.username == "u")
+        #expect(try pushTarget.credential(for: "CORP.example:443")?.username == "u")
+        #expect(try pushTarget.credential(for: "docker.io") == nil)
+        #expect(try pushTarget.credential(for: "registry-1.docker.io") == nil)
         let limited = CredentialResolver(environment: ["STEVEDORE_REGISTRY_USERNAME": "u", "STEVEDORE_REGISTRY_PASSWORD": "p", "STEVEDORE_REGISTRY": "a.example"], homeDirectory: home.path)
         #expect(try limited.credential(for: "b.example") == nil)
         #expect(try limited.credential(for: "a.example")?.secret == "p")
+        let named = CredentialResolver(environmentRegistry: "b.example", environment: ["STEVEDORE_REGISTRY_USERNAME": "u", "STEVEDORE_REGISTRY_PASSWORD": "p", "STEVEDORE_REGISTRY": "a.example"], homeDirectory: home.path)
+        #expect(try named.credential(for: "b.example") == nil)
+    }
+
+    @Test("registry names compare case-insensitively, :443 being no port")
+    func registryNameNormalisation() throws {
+        let home = try TemporaryDirectory()
+        let resolver = CredentialResolver(environment: ["GITHUB_TOKEN": "ghs_x"], homeDirectory: home.path)
+        #expect(try resolver.credential(for: "GHCR.IO")?.secret == "ghs_x")
+        #expect(try resolver.credential(for: "ghcr.io:443")?.secret == "ghs_x")
+        #expect(try resolver.credential(for: "ghcr.io:5000") == nil)
+        #expect(CredentialResolver.sameRegistry("Host.Example:443", "host.example"))
     }
 
     @Test("GITHUB_TOKEN for ghcr.io, with GITHUB_ACTOR or a placeholder user")
@@ -112,7 +129,10 @@ struct CredentialResolverTests {
         let resolver = CredentialResolver(environment: ["REGISTRY_AUTH_FILE": home.appending("auth.json")], homeDirectory: home.path)
         #expect(try resolver.credential(for: "quay.io")?.username == "pod-user")
         #expect(try resolver.credential(for: "registry.example:5000") == Credential(username: "net-user", secret: "net-secret", origin: home.appending(".netrc")))
-        #expect(try resolver.credential(for: "other.example")?.username == "anon")
+        // The `default` entry would go to every registry: only on request.
+        #expect(try resolver.credential(for: "other.example") == nil)
+        let withDefault = CredentialResolver(environment: ["REGISTRY_AUTH_FILE": home.appending("auth.json"), "STEVEDORE_NETRC_DEFAULT": "1"], homeDirectory: home.path)
+        #expect(try withDefault.credential(for: "other.example")?.username == "anon")
     }
 
     @Test("a broken config file is an error that names it; descriptions never show the secret")

@@ -164,3 +164,31 @@ struct BlobStoreTests {
         }
     }
 }
+
+/// A blob is stored only under the digest it was verified against, of any accepted algorithm (issue 9, item 1).
+struct BlobStoreDigestAlgorithmTests {
+    @Test func aSHA512BlobIsVerifiedAndStoredUnderItsSHA512() throws {
+        let directory = try TemporaryDirectory("blobstore")
+        let store = try BlobStore(root: directory.path)
+        let bytes = Data("sha512 content".utf8)
+        let sha512 = try Digest(parsing: "sha512:" + String(repeating: "0", count: 128)).recomputed(for: bytes)
+        let writer = try store.makeBlobWriter()
+        try bytes.withUnsafeBytes { try writer.write($0) }
+        let (digest, size) = try writer.commit(expected: (sha512, Int64(bytes.count)))
+        #expect(digest == sha512)
+        #expect(size == Int64(bytes.count))
+        #expect(store.contains(sha512))
+        #expect(!store.contains(Digest.sha256(of: bytes)))
+    }
+
+    @Test func aSHA512BlobWithOtherContentIsRefused() throws {
+        let directory = try TemporaryDirectory("blobstore")
+        let store = try BlobStore(root: directory.path)
+        let expected = try Digest(parsing: "sha512:" + String(repeating: "0", count: 128)).recomputed(for: Data("good".utf8))
+        let writer = try store.makeBlobWriter()
+        try Data("evil".utf8).withUnsafeBytes { try writer.write($0) }
+        #expect(throws: StevedoreError.self) { try writer.commit(expected: (expected, 4)) }
+        #expect(!store.contains(expected))
+        #expect(!store.contains(Digest.sha256(of: Data("evil".utf8))))
+    }
+}

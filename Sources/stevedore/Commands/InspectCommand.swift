@@ -23,7 +23,7 @@ struct InspectCommand: AsyncParsableCommand {
     var registry: RegistryOptions
 
     func run() async throws {
-        let image = try await RegistryClient.withClient(try registry.configuration(explicitFor: nil)) { client in
+        let image = try await RegistryClient.withClient(try registry.configuration(explicitFor: self.image.location.registryHost)) { client in
             try await self.image.location.source(client: client).loadImage(platform: platform.platform)
         }
         let summary = ImageSummary(name: self.image.location.description, image: image)

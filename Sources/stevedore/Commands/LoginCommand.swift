@@ -26,8 +26,12 @@ struct LoginCommand: AsyncParsableCommand {
 
     func run() async throws {
         let host = server.name
-        let credential = try await RegistryClient.withClient(try registry.configuration(explicitFor: host)) { client in
+        let check = try await RegistryClient.withClient(try registry.configuration(explicitFor: host)) { client in
             try await client.checkCredentials(registry: host)
+        }
+        guard case .accepted(let credential) = check else {
+            try registry.report("\(host) needs no login: it answers without asking for credentials (nothing was saved)")
+            return
         }
         let file = DockerConfigFile(resolver: CredentialResolver())
         try file.store(credential, for: host)

@@ -26,7 +26,7 @@ struct VerifyCommand: AsyncParsableCommand {
     var registry: RegistryOptions
 
     func run() async throws {
-        let report = try await RegistryClient.withClient(try registry.configuration(explicitFor: nil)) { client in
+        let report = try await RegistryClient.withClient(try registry.configuration(explicitFor: image.location.registryHost)) { client in
             await ImageVerifier(strict: strict).verify(try image.location.source(client: client))
         }
         for warning in report.warnings {

@@ -23,7 +23,7 @@ struct RegistryOptions: ParsableArguments {
     @Option(name: .customLong("insecure-registry"), help: ArgumentHelp("A registry that may be reached over plain HTTP (repeatable); localhost and 127.0.0.1 always may.", valueName: "HOST[:PORT]"))
     var insecureRegistry: [String] = []
 
-    @Option(help: ArgumentHelp("The longest the whole transfer may take, retries included, in seconds.", valueName: "SECONDS"))
+    @Option(help: ArgumentHelp("The longest the whole transfer may take, retries and response bodies included, in seconds (at most a week).", valueName: "SECONDS"))
     var timeout: Double = 1800
 
     @Option(help: ArgumentHelp("How many times one request is tried before giving up.", valueName: "N"))
@@ -41,6 +41,9 @@ struct RegistryOptions: ParsableArguments {
     @Flag(name: [.customLong("verbose"), .customShort("v")], help: "Log each request (never credentials).")
     var verbose = false
 
+    /// The largest `--timeout`: one week.
+    static let maximumTimeout: Double = 7 * 24 * 3600
+
     func validate() throws {
         if username != nil && !passwordStdin {
             throw ValidationError("--username needs --password-stdin: pass the password on standard input, e.g. `echo \"$TOKEN\" | stevedore … --username NAME --password-stdin`")
@@ -48,7 +51,9 @@ struct RegistryOptions: ParsableArguments {
         if passwordStdin && username == nil {
             throw ValidationError("--password-stdin needs --username")
         }
-        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard timeout.isFinite, timeout > 0, timeout <= Self.maximumTimeout else {
+            throw ValidationError("--timeout must be a number of seconds between 0 and \(Int(Self.maximumTimeout)) (one week), not \(timeout)")
+        }
         guard (1...100).contains(retries) else { throw ValidationError("--retries must be between 1 and 100") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
     }
@@ -64,7 +69,9 @@ struct RegistryOptions: ParsableArguments {
         return text
     }
 
-    /// How to reach registries, with the explicit credential (if any) for `registry`.
+    /// How to reach registries, with the explicit credential (if any) for `registry`. `registry` (the push
+    /// target, or the one registry a command reads) is also the only one `STEVEDORE_REGISTRY_USERNAME`/
+    /// `PASSWORD` go to when `STEVEDORE_REGISTRY` is not set.
     func configuration(explicitFor registry: String?) throws -> RegistryConfiguration {
         var explicit: (registry: String?, credential: Credential)?
         if let username, passwordStdin {
@@ -86,15 +93,24 @@ struct RegistryOptions: ParsableArguments {
         var logger = Logger(label: "stevedore.registry")
         logger.logLevel = verbose ? .debug : .warning
         return RegistryConfiguration(
-            credentials: CredentialResolver(explicit: explicit),
+            credentials: CredentialResolver(explicit: explicit, environmentRegistry: registry),
             caFile: caFile,
-            insecureRegistries: Set(insecureRegistry),
+            insecureRegistries: Set(insecureRegistry.map(ImageReference.normalizedRegistry)),
             retryPolicy: RetryPolicy(maximumAttempts: retries),
             timeout: timeout,
+            idleTimeout: Self.idleTimeout(ProcessInfo.processInfo.environment),
             maximumConcurrentTransfers: jobs,
             progress: progress,
             logger: logger
         )
+    }
+
+    /// `STEVEDORE_REGISTRY_IDLE_TIMEOUT`: seconds a response may go without a byte (default 30).
+    static func idleTimeout(_ environment: [String: String]) -> Double {
+        guard let text = environment["STEVEDORE_REGISTRY_IDLE_TIMEOUT"], let seconds = Double(text), seconds.isFinite, seconds > 0 else {
+            return RegistryConfiguration.defaultIdleTimeout
+        }
+        return seconds
     }
 
     #if canImport(Glibc)
