@@ -54,6 +54,12 @@ public struct PackageImageJob: Sendable {
         let serviceLabels = try KamalConfiguration.serviceLabels(packageDirectory: package.packageDirectory, environment: environment)
         let request = try buildRequest(provenance: provenance, serviceLabels: serviceLabels, destination: destination)
 
+        // The push target is known only now: environment credentials (and an explicit one) are for it.
+        var registry = self.registry
+        if let target = request.push {
+            if registry.credentials.environmentRegistry == nil { registry.credentials.environmentRegistry = target.registry }
+            if let explicit = registry.credentials.explicit, explicit.registry == nil { registry.credentials.explicit = (target.registry, explicit.credential) }
+        }
         let built = try await ImageBuild(registry: registry).run(request)
         let outputResults = built.results.prefix(request.outputs.count)
         for result in outputResults { report(result.pinnedReference) }

@@ -83,7 +83,7 @@ struct PackageImageCommand: AsyncParsableCommand {
             image: image,
             publish: PublishOptions(repository: repository, tags: tag, sourceDateEpoch: self.image.layers.sourceDateEpoch, defaultBranch: defaultBranch),
             push: push, deploy: deploy, pushedImageFile: pushedImageFile,
-            registry: try registry.configuration(explicitFor: repository.flatMap { try? ImageReference(parsing: $0) }?.registry),
+            registry: try registry.configuration(explicitFor: nil),
             environment: environment
         )
         let status = try await job.run(
