@@ -152,14 +152,5 @@ extension SHA512.Digest {
 }
 
 extension SHA256.Digest {
-    fileprivate var hexString: String {
-        let table = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for byte in self {
-            out.append(table[Int(byte >> 4)])
-            out.append(table[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    fileprivate var hexString: String { StevedoreCore.Digest.hex(self) }
 }

@@ -80,15 +80,7 @@ public struct BlobStore: BlobSink, BlobSource, Sendable {
         if SystemCalls.hardLink(source, as: target) { return }
         let writer = try AtomicBlobWriter(store: self)
         do {
-            let file = try FileDescriptor.openForReading(source)
-            defer { file.close() }
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-            defer { buffer.deallocate() }
-            while true {
-                let count = try file.read(into: buffer)
-                if count == 0 { break }
-                try writer.write(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-            }
+            try FileDescriptor.forEachChunk(of: source) { try writer.write($0) }
             _ = try writer.commit(expected: (digest, other.size(of: digest) ?? -1))
         } catch {
             writer.abort()
@@ -162,15 +154,7 @@ final class AtomicBlobWriter: BlobWriter {
     /// The digest of the written bytes with `digest`'s algorithm, read back from the temporary file.
     private func rehash(like digest: Digest) throws -> Digest {
         var hasher = DigestHasher(algorithmOf: digest)
-        let reader = try FileDescriptor.openForReading(temporaryPath)
-        defer { reader.close() }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let count = try reader.read(into: buffer)
-            if count == 0 { break }
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-        }
+        try FileDescriptor.forEachChunk(of: temporaryPath) { hasher.update($0) }
         return hasher.finalize()
     }
 

@@ -125,6 +125,19 @@ enum SystemCalls {
 
 /// An open POSIX file descriptor that reads and writes whole buffers and reports errors with the path.
 struct FileDescriptor: Sendable {
+    /// Reads the file at `path` to its end and hands `body` each chunk of at most 1 MiB.
+    static func forEachChunk(of path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let file = try openForReading(path)
+        defer { file.close() }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = try file.read(into: buffer)
+            if count == 0 { break }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+        }
+    }
+
     let raw: Int32
     let path: String
 

@@ -19,7 +19,7 @@ public struct AuthenticationChallenge: Hashable, Sendable {
     /// The service to name when asking the realm for a token.
     public var service: String? { parameters["service"] }
     /// The scopes the challenge asks for, split at spaces (one header can carry several).
-    public var scopes: [String] { parameters["scope"].map { $0.split(separator: " ").map(String.init) } ?? [] }
+    public var scopes: [RegistryScope] { parameters["scope"].map { $0.split(separator: " ").compactMap { RegistryScope(parsing: String($0)) } } ?? [] }
     /// The `error` parameter, e.g. `insufficient_scope` or `invalid_token`.
     public var error: String? { parameters["error"] }
 

@@ -22,8 +22,8 @@ extension RegistryClient {
         let deadline = makeDeadline()
         let target = request.target
         let origins = request.mountableOrigins
-        var scopes = ["repository:\(target.repository):pull,push"]
-        for origin in Set(origins.values.map(\.repository)).sorted() { scopes.append("repository:\(origin):pull") }
+        var scopes: [RegistryScope] = [.pullPush(target.repository)]
+        for origin in Set(origins.values.map(\.repository)).sorted() { scopes.append(.pull(origin)) }
         let blobs = request.content.blobs
         let blobScopes = scopes
 
@@ -64,7 +64,7 @@ extension RegistryClient {
 
     // MARK: Blobs
 
-    private func pushBlob(_ descriptor: Descriptor, request: PushRequest, origin: ImageReference?, scopes: [String], deadline: OperationDeadline) async throws -> BlobOutcome {
+    private func pushBlob(_ descriptor: Descriptor, request: PushRequest, origin: ImageReference?, scopes: [RegistryScope], deadline: OperationDeadline) async throws -> BlobOutcome {
         let target = request.target
         let registry = target.apiHost
         let progress = configuration.progress
@@ -128,7 +128,7 @@ extension RegistryClient {
     }
 
     /// `POST /v2/NAME/blobs/uploads/`: the upload's `Location`.
-    private func startUpload(target: ImageReference, scopes: [String], deadline: OperationDeadline) async throws -> String {
+    private func startUpload(target: ImageReference, scopes: [RegistryScope], deadline: OperationDeadline) async throws -> String {
         let response = try await transport.response(
             RegistryRequest(method: .POST, registry: target.apiHost, target: "/v2/\(target.repository)/blobs/uploads/", scopes: scopes, accepted: [202]),
             deadline: deadline
@@ -140,7 +140,7 @@ extension RegistryClient {
     }
 
     /// The blob in one streamed `PUT`. Returns `true` when the registry refuses such uploads.
-    private func uploadWhole(_ descriptor: Descriptor, source: any BlobSource, location: String, target: ImageReference, scopes: [String], deadline: OperationDeadline) async throws -> Bool {
+    private func uploadWhole(_ descriptor: Descriptor, source: any BlobSource, location: String, target: ImageReference, scopes: [RegistryScope], deadline: OperationDeadline) async throws -> Bool {
         let url = RegistryTransport.appendingQuery(location, name: "digest", value: descriptor.digest.description)
         let response = try await transport.response(
             RegistryRequest(
@@ -157,7 +157,7 @@ extension RegistryClient {
     }
 
     /// The blob in `PATCH` chunks of at most ``RegistryConfiguration/chunkSize`` bytes, then `PUT ?digest=`.
-    private func uploadChunks(_ descriptor: Descriptor, source: any BlobSource, location: String, target: ImageReference, scopes: [String], deadline: OperationDeadline) async throws {
+    private func uploadChunks(_ descriptor: Descriptor, source: any BlobSource, location: String, target: ImageReference, scopes: [RegistryScope], deadline: OperationDeadline) async throws {
         let chunkSize = configuration.chunkSize
         let progress = configuration.progress
         var location = location
@@ -204,7 +204,7 @@ extension RegistryClient {
 
     // MARK: Manifests
 
-    private func putManifest(_ data: Data, mediaType: MediaType, digest: Digest, reference: String, target: ImageReference, scopes: [String], deadline: OperationDeadline) async throws {
+    private func putManifest(_ data: Data, mediaType: MediaType, digest: Digest, reference: String, target: ImageReference, scopes: [RegistryScope], deadline: OperationDeadline) async throws {
         let response = try await transport.exchange(
             RegistryRequest(
                 method: .PUT, registry: target.apiHost, target: "/v2/\(target.repository)/manifests/\(reference)",

@@ -44,7 +44,7 @@ public final class RegistryClient: Sendable {
 
     func makeDeadline() -> OperationDeadline { OperationDeadline(seconds: configuration.timeout) }
 
-    static func pullScope(_ reference: ImageReference) -> String { "repository:\(reference.repository):pull" }
+    static func pullScope(_ reference: ImageReference) -> RegistryScope { .pull(reference.repository) }
 
     /// The descriptor of the manifest or index `reference` names (by `HEAD`), or `nil` when the tag or digest
     /// does not exist. Used to check that a tag exists before deploying it.

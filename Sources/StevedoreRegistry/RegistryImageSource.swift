@@ -74,14 +74,8 @@ public struct RegistryImageSource: ImageSource {
                     }
                     position += count
                 }
-            } catch let error as StevedoreError {
-                throw error
-            } catch let error as TransientFailure {
-                throw error
-            } catch let error as CancellationError {
-                throw error
             } catch {
-                throw TransientFailure(lastAnswer: "connection lost while downloading \(descriptor.digest.shortForm): \(RegistryTransport.describe(error))")
+                throw RegistryTransport.asTransient(error, lastAnswer: "connection lost while downloading \(descriptor.digest.shortForm)")
             }
             guard position == descriptor.size else {
                 throw StevedoreError(.transferSizeMismatch, "\(descriptor.digest) from \(reference.name) is \(position) bytes, its descriptor says \(descriptor.size)")

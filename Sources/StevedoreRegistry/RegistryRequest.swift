@@ -38,7 +38,7 @@ struct RegistryRequest: Sendable {
     var headers: [(String, String)] = []
     var body: RequestBody?
     /// The token scopes the request needs, e.g. `repository:owner/app:pull,push`.
-    var scopes: [String]
+    var scopes: [RegistryScope]
     /// The statuses the caller handles; any other is an error or a retry.
     var accepted: Set<UInt>
     /// What 404 means for this request.

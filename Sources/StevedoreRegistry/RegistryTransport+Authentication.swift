@@ -61,7 +61,7 @@ extension RegistryTransport {
     }
 
     /// The `Authorization` header for `scopes`, or `nil` when the registry asks for none.
-    func authorization(registry: String, scopes: [String], deadline: OperationDeadline) async throws -> String? {
+    func authorization(registry: String, scopes: [RegistryScope], deadline: OperationDeadline) async throws -> String? {
         let session = try await session(for: registry, deadline: deadline)
         guard let challenge = session.challenge else { return nil }
         let credential = try await credential(for: registry)
@@ -84,7 +84,7 @@ extension RegistryTransport {
     }
 
     /// Asks the challenge's realm for a token with one `scope=` per scope, sending the credential as Basic.
-    func fetchToken(registry: String, challenge: AuthenticationChallenge, scopes: [String], credential: Credential?, deadline: OperationDeadline) async throws -> (token: String, lifetime: Double) {
+    func fetchToken(registry: String, challenge: AuthenticationChallenge, scopes: [RegistryScope], credential: Credential?, deadline: OperationDeadline) async throws -> (token: String, lifetime: Double) {
         guard let realm = challenge.realm, var components = URLComponents(string: realm), let scheme = components.scheme?.lowercased(), let host = components.host else {
             throw StevedoreError(.invalidResponse, "\(registry) sent a Bearer challenge without a usable realm")
         }
@@ -96,7 +96,7 @@ extension RegistryTransport {
         }
         var items = components.queryItems ?? []
         if let service = challenge.service { items.append(URLQueryItem(name: "service", value: service)) }
-        for scope in scopes { items.append(URLQueryItem(name: "scope", value: scope)) }
+        for scope in scopes { items.append(URLQueryItem(name: "scope", value: scope.description)) }
         components.queryItems = items.isEmpty ? nil : items
         guard let url = components.string else {
             throw StevedoreError(.invalidResponse, "\(registry) sent a Bearer challenge with an unusable realm \(realm)")
@@ -144,7 +144,7 @@ extension RegistryTransport {
         return min(max(seconds, 1), 86_400)
     }
 
-    static func tokenKey(_ registry: String, _ scopes: [String]) -> String {
-        registry + " " + scopes.sorted().joined(separator: " ")
+    static func tokenKey(_ registry: String, _ scopes: [RegistryScope]) -> String {
+        registry + " " + scopes.sorted().map(\.description).joined(separator: " ")
     }
 }

@@ -22,7 +22,7 @@ extension RegistryTransport {
     }
 
     /// The error for an answer that is neither accepted nor retried.
-    func error(for response: HTTPClientResponse, body: Data, request: RegistryRequest, scopes: [String]) async -> StevedoreError {
+    func error(for response: HTTPClientResponse, body: Data, request: RegistryRequest, scopes: [RegistryScope]) async -> StevedoreError {
         let registry = request.registry
         let details = RegistryErrorBody(body)
         let status = response.status.code
@@ -30,10 +30,7 @@ extension RegistryTransport {
         // for a registry that never asked for one.
         let credential = await sessions.cachedCredential(for: registry)
         let who = credential?.description ?? "anonymous access"
-        let repository = scopes.first.flatMap { scope -> String? in
-            let parts = scope.split(separator: ":")
-            return parts.count >= 3 ? String(parts[1]) : nil
-        }
+        let repository = scopes.first?.repository
         let action = request.method == .GET || request.method == .HEAD ? "pull from" : "push to"
         let codes = Set(details.codes)
         if status == 401 {

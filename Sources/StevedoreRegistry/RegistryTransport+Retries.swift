@@ -47,3 +47,14 @@ extension RegistryTransport {
 
     static func seconds(_ value: Double) -> String { value < 10 ? "\(value) s" : "\(Int(value)) s" }
 }
+
+extension RegistryTransport {
+    /// `error` as it should leave a body read: Stevedore's own errors, transient failures and cancellation as
+    /// they are; anything else (the connection broke) as a ``TransientFailure`` that the retry loop answers.
+    static func asTransient(_ error: any Error, lastAnswer: @autoclosure () -> String) -> any Error {
+        switch error {
+        case is StevedoreError, is TransientFailure, is CancellationError: error
+        default: TransientFailure(lastAnswer: "\(lastAnswer()): \(describe(error))")
+        }
+    }
+}

@@ -52,14 +52,8 @@ final class RegistryTransport: Sendable {
         do {
             let body = try await bodyReader(request, deadline: deadline).collect(response, limit: limit, what: "the answer to \(request.summary)")
             return RegistryResponse(status: response.status.code, headers: response.headers, body: body)
-        } catch let error as StevedoreError {
-            throw error
-        } catch let error as TransientFailure {
-            throw error
-        } catch let error as CancellationError {
-            throw error
         } catch {
-            throw TransientFailure(lastAnswer: "connection lost while reading the answer: \(Self.describe(error))")
+            throw Self.asTransient(error, lastAnswer: "connection lost while reading the answer")
         }
     }
 

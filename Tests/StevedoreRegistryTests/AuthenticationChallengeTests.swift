@@ -28,7 +28,8 @@ struct AuthenticationChallengeTests {
     @Test func severalChallengesAndScopes() {
         let challenges = AuthenticationChallenge.parse(#"Basic realm="r1", Bearer realm="https://t/token",service="s",scope="repository:x:pull,push repository:y:pull""#)
         #expect(challenges.map(\.scheme) == ["basic", "bearer"])
-        #expect(challenges.last?.scopes == ["repository:x:pull,push", "repository:y:pull"])
+        #expect(challenges.last?.scopes == [.pullPush("x"), .pull("y")])
+        #expect(challenges.last?.scopes.map(\.description) == ["repository:x:pull,push", "repository:y:pull"])
         #expect(challenges.last?.service == "s")
         #expect(AuthenticationChallenge.parse("").isEmpty)
     }

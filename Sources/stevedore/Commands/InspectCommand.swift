@@ -23,9 +23,7 @@ struct InspectCommand: AsyncParsableCommand {
     var registry: RegistryOptions
 
     func run() async throws {
-        let image = try await RegistryClient.withClient(try registry.configuration(explicitFor: self.image.location.registryHost)) { client in
-            try await self.image.location.source(client: client).loadImage(platform: platform.platform)
-        }
+        let image = try await self.image.read(registry) { try await $0.loadImage(platform: platform.platform) }
         let summary = ImageSummary(name: self.image.location.description, image: image)
         if json {
             FileHandle.standardOutput.write(try summary.json())

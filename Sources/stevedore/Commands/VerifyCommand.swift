@@ -26,9 +26,7 @@ struct VerifyCommand: AsyncParsableCommand {
     var registry: RegistryOptions
 
     func run() async throws {
-        let report = try await RegistryClient.withClient(try registry.configuration(explicitFor: image.location.registryHost)) { client in
-            await ImageVerifier(strict: strict).verify(try image.location.source(client: client))
-        }
+        let report = try await image.read(registry) { await ImageVerifier(strict: strict).verify($0) }
         for warning in report.warnings {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }

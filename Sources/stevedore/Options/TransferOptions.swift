@@ -59,4 +59,12 @@ struct PlatformOption: ParsableArguments {
 struct ImageArgument: ParsableArguments {
     @Argument(help: ArgumentHelp("The image: oci-layout:DIR[:TAG] or a registry reference.", valueName: "LOCATION"), transform: Parse.location)
     var location: ImageLocation
+
+    /// Runs `body` with the image as a source, through a client for its registry (the one an explicit
+    /// credential is for).
+    func read<T>(_ registry: RegistryOptions, _ body: (any ImageSource) async throws -> T) async throws -> T {
+        try await RegistryClient.withClient(try registry.configuration(explicitFor: location.registryHost)) { client in
+            try await body(try location.source(client: client))
+        }
+    }
 }

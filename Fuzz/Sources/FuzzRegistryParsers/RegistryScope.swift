@@ -1,0 +1,1 @@
+../../../Sources/StevedoreRegistry/RegistryScope.swift
