@@ -29,11 +29,9 @@ extension RegistryTransport {
         return try await withRetries("GET /v2/", registry: registry, deadline: deadline) {
             var request = HTTPClientRequest(url: "\(base)/v2/")
             request.method = .GET
-            let started = ContinuousClock.now
             let response: HTTPClientResponse
             do {
-                response = try await http.execute(request, deadline: deadline.nioDeadline, logger: nil)
-                logger.debug("GET \(base)/v2/ \(response.status.code), \(response.headers.first(name: "Content-Length") ?? "?") bytes, \(Self.milliseconds(since: started)) ms")
+                response = try await executeLogged(request, shownAs: "GET \(base)/v2/", deadline: deadline)
             } catch {
                 let classified = classify(error, request: RegistryRequest(method: .GET, registry: registry, target: "/v2/", scopes: [], accepted: []), deadline: deadline)
                 if let failure = classified as? TransientFailure, fallsBack {
@@ -106,11 +104,9 @@ extension RegistryTransport {
             var request = HTTPClientRequest(url: url)
             request.method = .GET
             if let credential { request.headers.add(name: "Authorization", value: credential.basicAuthorization) }
-            let started = ContinuousClock.now
             let response: HTTPClientResponse
             do {
-                response = try await http.execute(request, deadline: deadline.nioDeadline, logger: nil)
-                logger.debug("GET \(Self.withoutQuery(url)) \(response.status.code), \(response.headers.first(name: "Content-Length") ?? "?") bytes, \(Self.milliseconds(since: started)) ms")
+                response = try await executeLogged(request, shownAs: "GET \(Self.withoutQuery(url))", deadline: deadline)
             } catch {
                 throw classify(error, request: RegistryRequest(method: .GET, registry: realmHost, target: url, scopes: [], accepted: []), deadline: deadline)
             }
@@ -146,5 +142,14 @@ extension RegistryTransport {
 
     static func tokenKey(_ registry: String, _ scopes: [RegistryScope]) -> String {
         registry + " " + scopes.sorted().map(\.description).joined(separator: " ")
+    }
+
+    /// Sends a request outside the registry's own API (the ping, a token) and logs it as `--verbose` shows
+    /// requests: `shownAs` (method and URL without query), status, size and time; never a header.
+    private func executeLogged(_ request: HTTPClientRequest, shownAs: String, deadline: OperationDeadline) async throws -> HTTPClientResponse {
+        let started = ContinuousClock.now
+        let response = try await http.execute(request, deadline: deadline.nioDeadline, logger: nil)
+        logger.debug("\(shownAs) \(response.status.code), \(response.headers.first(name: "Content-Length") ?? "?") bytes, \(Self.milliseconds(since: started)) ms")
+        return response
     }
 }

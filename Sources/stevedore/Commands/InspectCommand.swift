@@ -19,11 +19,8 @@ struct InspectCommand: AsyncParsableCommand {
     @Flag(help: "Print the manifest and configuration as JSON.")
     var json = false
 
-    @OptionGroup(title: "Registry")
-    var registry: RegistryOptions
-
     func run() async throws {
-        let image = try await self.image.read(registry) { try await $0.loadImage(platform: platform.platform) }
+        let image = try await self.image.read { try await $0.loadImage(platform: platform.platform) }
         let summary = ImageSummary(name: self.image.location.description, image: image)
         if json {
             FileHandle.standardOutput.write(try summary.json())

@@ -22,11 +22,8 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Treat warnings (symlink-then-write paths, device nodes, setuid/setgid files, hard links leaving a layer) as errors.")
     var strict = false
 
-    @OptionGroup(title: "Registry")
-    var registry: RegistryOptions
-
     func run() async throws {
-        let report = try await image.read(registry) { await ImageVerifier(strict: strict).verify($0) }
+        let report = try await image.read { await ImageVerifier(strict: strict).verify($0) }
         for warning in report.warnings {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }
@@ -36,7 +33,7 @@ struct VerifyCommand: AsyncParsableCommand {
             }
             throw StevedoreError(.verificationFailed, report.problems.last.map(String.init(describing:)) ?? "")
         }
-        if !registry.quiet {
+        if !image.registry.quiet {
             let manifests = report.checkedManifests.count, layers = report.checkedLayers
             print("\(image.location): OK (\(manifests) manifest\(manifests == 1 ? "" : "s"), \(layers) layer\(layers == 1 ? "" : "s"))")
         }
