@@ -71,6 +71,15 @@ public struct DeployCheck: Sendable {
         pushedRepository.map { $0.with(tag: tag.value) } ?? kamalReference
     }
 
+    /// Whether `registry` is the one Kamal logs in to (`registry.server`, Docker Hub when unset): Kamal's
+    /// password goes there and nowhere else, even when the image was pushed elsewhere (that mismatch is an
+    /// error of its own).
+    private func isRegistryServer(_ registry: String) -> Bool {
+        guard !configuration.hasUnevaluatedERB(at: "registry.server") else { return false }
+        let server = configuration.registryServer ?? ImageReference.dockerHub
+        return ImageReference.normalizedRegistry(server) == ImageReference.normalizedRegistry(registry)
+    }
+
     /// The platform images found under the tag, without attestations (`unknown/unknown`).
     private static func platformImages(_ report: DeployCheckReport) -> [PushedImageFacts.PlatformImage] {
         (report.facts?.images ?? []).filter { $0.platform.os != "unknown" }
@@ -150,7 +159,7 @@ public struct DeployCheck: Sendable {
     private func checkTag(inspector: any PushedImageInspector, login: KamalRegistryLogin?, passwordSecret: String?, into report: inout DeployCheckReport) async {
         guard let lookup = lookupReference else { return }
         do {
-            if let facts = try await inspector.inspect(lookup, login: login) {
+            if let facts = try await inspector.inspect(lookup, login: isRegistryServer(lookup.registry) ? login : nil) {
                 report.facts = facts
                 let platforms = facts.platforms.map(\.description).joined(separator: ", ")
                 report.passed.append("\(lookup) exists: \(facts.digest) (\(platforms))")

@@ -181,7 +181,7 @@ let deployCheckCases: [DeployCheckCase] = [
 @Suite struct DeployCheckTests {
     private func report(
         _ fixture: DeployFixture, registry: RegistryFixture = .pushed, allowUnverifiedSecrets: Bool = false,
-        pushed: ImageReference? = DeployFixture.pushed
+        pushed: ImageReference? = DeployFixture.pushed, recorder: LoginRecorder? = nil
     ) async throws -> DeployCheckReport {
         let directory = try fixture.materialize()
         let configuration = try KamalConfiguration.load(packageDirectory: directory.path, environment: fixture.environment)
@@ -191,6 +191,7 @@ let deployCheckCases: [DeployCheckCase] = [
             tag: DeployTag(DeployFixture.sha, source: .githubSHA),
             pushedRepository: pushed, allowUnverifiedSecrets: allowUnverifiedSecrets
         )
+        if let recorder { return await check.run(inspector: RecordingInspector(registry: registry, recorder: recorder)) }
         return await check.run(inspector: registry)
     }
 
@@ -227,6 +228,17 @@ let deployCheckCases: [DeployCheckCase] = [
         // RegistryFixture throws unless it gets exactly owner + the token from $GITHUB_TOKEN.
         let report = try await report(DeployFixture(), registry: .pushed)
         #expect(report.facts == DeployFixture.facts)
+    }
+
+    /// Issue 9, item 12: Kamal's password is for registry.server only; a lookup in the registry the image was
+    /// pushed to, when that is another one, goes without it.
+    @Test func kamalsPasswordGoesOnlyToRegistryServer() async throws {
+        let recorder = LoginRecorder()
+        _ = try await report(yaml("server: ghcr.io", "server: registry.example.com"), registry: .pushed, recorder: recorder)
+        #expect(await recorder.logins == [LoginRecorder.Entry(registry: "ghcr.io", login: nil)])
+        let same = LoginRecorder()
+        _ = try await report(DeployFixture(), registry: .pushed, recorder: same)
+        #expect(await same.logins == [LoginRecorder.Entry(registry: "ghcr.io", login: KamalRegistryLogin(username: "owner", password: DeployFixture.token))])
     }
 
     @Test func withoutAKnownPushTheComparisonIsSkippedWithAWarning() async throws {
@@ -291,5 +303,28 @@ let deployCheckCases: [DeployCheckCase] = [
         #expect(report.findings == [
             DeployFinding(.warning, key: "tag", message: "ghcr.io/owner/hello:\(DeployFixture.sha) is now \(DeployFixture.digest), but the last push recorded \(other) in .build/stevedore/pushed-image", fix: "push again, or check who else pushes this tag"),
         ])
+    }
+}
+
+/// Which login reached which registry.
+actor LoginRecorder {
+    struct Entry: Equatable, Sendable {
+        var registry: String
+        var login: KamalRegistryLogin?
+    }
+
+    private(set) var logins: [Entry] = []
+
+    func record(_ registry: String, _ login: KamalRegistryLogin?) { logins.append(Entry(registry: registry, login: login)) }
+}
+
+/// A registry fixture that records the login of every lookup.
+struct RecordingInspector: PushedImageInspector {
+    var registry: RegistryFixture
+    var recorder: LoginRecorder
+
+    func inspect(_ reference: ImageReference, login: KamalRegistryLogin?) async throws -> PushedImageFacts? {
+        await recorder.record(reference.registry, login)
+        return try await registry.inspect(reference, login: login)
     }
 }
