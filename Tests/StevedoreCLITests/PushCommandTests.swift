@@ -273,6 +273,29 @@ struct PushCommandTests {
     }
 
     /// Makes a one-layer busybox image with umoci and pushes it with skopeo; returns its manifest digest.
+    /// Issue 9, item 3: a registry that declines a cross-repository mount (202, e.g. no pull right on the source)
+    /// gets the layer uploaded; a base layer that was never downloaded streams from the base's repository.
+    @Test("a declined mount becomes an upload streamed from the base's repository")
+    func declinedMountStreamsFromTheOrigin() throws {
+        let env = try RegistryTestEnvironment(.plain)
+        defer { env.stop() }
+        _ = try Self.pushBusyboxBase(env, to: "\(env.address)/library/busybox:1")
+        let proxy = try RegistryFaultProxy(directory: env.directory.appending("proxy"), upstream: env.address, rules: [
+            .status(202, method: "POST", pathContains: "mount=", times: -1),
+        ])
+        defer { proxy.stop() }
+        let file = try env.directory.write("hello.txt", "built on a declined mount\n")
+        let build = try env.stevedore([
+            "build", "--from", "\(proxy.address)/library/busybox:1", "--add", "\(file):/hello.txt", "--push", "\(proxy.address)/team/declined:1",
+        ])
+        #expect(build.status == 0, "\(build.output)")
+        #expect(proxy.log.contains("mount=") && proxy.log.contains("-> FAULT 202"), "\(proxy.log)")
+        #expect(env.registry.requestCount(method: "PUT", uriContaining: "/v2/team/declined/blobs/uploads/") == 3, "the base layer, ours and the configuration: \(env.registry.log)")
+        let podman = try Self.podmanRun(env, "\(env.address)/team/declined:1", ["/bin/sh", "-c", "cat /hello.txt"])
+        #expect(podman.status == 0, "\(podman.output)")
+        #expect(podman.stdout.contains("built on a declined mount"), "\(podman.output)")
+    }
+
     static func pushBusyboxBase(_ env: RegistryTestEnvironment, to reference: String) throws -> String {
         let work = env.directory
         let base = work.appending("base")
