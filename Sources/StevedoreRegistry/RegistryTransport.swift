@@ -17,7 +17,10 @@ final class RegistryTransport: Sendable {
         var http = HTTPClient.Configuration(
             tlsConfiguration: try Self.tlsConfiguration(configuration),
             redirectConfiguration: .disallow,
-            timeout: HTTPClient.Configuration.Timeout(connect: .seconds(30), read: .seconds(600))
+            // The read timeout is the idle timeout: async-http-client arms it once a request is fully sent, so a
+            // registry that takes a whole upload and then never answers (seen as three PUTs left unanswered in a
+            // fault test) is a retryable failure after `idleTimeout`, not a ten-minute stall.
+            timeout: HTTPClient.Configuration.Timeout(connect: .seconds(30), read: .milliseconds(Int64(configuration.idleTimeout * 1000)))
         )
         http.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
         // A failed connection fails its request at once: the retry policy (with its time bound) decides what

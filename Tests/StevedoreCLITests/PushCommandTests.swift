@@ -273,6 +273,27 @@ struct PushCommandTests {
     }
 
     /// Makes a one-layer busybox image with umoci and pushes it with skopeo; returns its manifest digest.
+    /// Issue 9, item 5: a registry that takes a whole upload and never answers used to hold the push for the
+    /// transport's ten-minute read timeout; the idle timeout now turns the silence into a retry.
+    @Test("a registry that takes a blob and never answers: the idle timeout turns the silence into a retry")
+    func silentRegistryIsRetried() throws {
+        let env = try RegistryTestEnvironment(.plain)
+        defer { env.stop() }
+        let proxy = try RegistryFaultProxy(directory: env.directory.appending("proxy"), upstream: env.address, rules: [
+            .silence(method: "PUT", pathContains: "/blobs/uploads/", times: 1),
+        ])
+        defer { proxy.stop() }
+        let source = env.directory.appending("source")
+        try TestLayouts.make(at: source, tag: "v1", layers: [.init(files: ["a.txt": "a\n"])])
+        let push = try env.stevedore(
+            ["push", "oci-layout:\(source):v1", "\(proxy.address)/team/app:v1", "--timeout", "120"],
+            environment: ["STEVEDORE_REGISTRY_IDLE_TIMEOUT": "2"]
+        )
+        #expect(push.status == 0, "\(push.output)")
+        #expect(proxy.log.contains("-> FAULT silence"), "\(proxy.log)")
+        #expect(try env.skopeoDigest("\(env.address)/team/app:v1")?.hasPrefix("sha256:") == true)
+    }
+
     /// Issue 9, item 3: a registry that declines a cross-repository mount (202, e.g. no pull right on the source)
     /// gets the layer uploaded; a base layer that was never downloaded streams from the base's repository.
     @Test("a declined mount becomes an upload streamed from the base's repository")

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Each rule matches a method and a path fragment and fires `times` times (`-1`: forever):
 /// - `status`: answer with that status (and `Retry-After` when given) without forwarding;
-/// - `reset`: read half the request body, then reset the connection (TCP RST).
+/// - `reset`: read half the request body, then reset the connection (TCP RST);
+/// - `silence`: read the whole request, then never answer (the connection stays open until the client goes).
 /// Every request is logged as `METHOD PATH -> STATUS` or `… -> FAULT …`.
 public final class RegistryFaultProxy: @unchecked Sendable {
     /// One fault.
@@ -14,11 +15,19 @@ public final class RegistryFaultProxy: @unchecked Sendable {
         public var status: Int?
         public var retryAfter: String?
         public var reset: Bool
+        public var silence = false
         public var times: Int
 
         /// Answers `status` instead of forwarding.
         public static func status(_ status: Int, method: String, pathContains: String, times: Int, retryAfter: String? = nil) -> Rule {
             Rule(method: method, pathContains: pathContains, status: status, retryAfter: retryAfter, reset: false, times: times)
+        }
+
+        /// Takes the whole request and never answers it.
+        public static func silence(method: String, pathContains: String, times: Int) -> Rule {
+            var rule = Rule(method: method, pathContains: pathContains, status: nil, retryAfter: nil, reset: false, times: times)
+            rule.silence = true
+            return rule
         }
 
         /// Resets the connection in the middle of the request body.
@@ -39,7 +48,7 @@ public final class RegistryFaultProxy: @unchecked Sendable {
         let script = "\(directory)/fault_proxy.py"
         try Data(Self.script.utf8).write(to: URL(fileURLWithPath: script))
         let table: [[String: Any]] = rules.map { rule in
-            var entry: [String: Any] = ["method": rule.method, "path": rule.pathContains, "times": rule.times, "reset": rule.reset]
+            var entry: [String: Any] = ["method": rule.method, "path": rule.pathContains, "times": rule.times, "reset": rule.reset, "silence": rule.silence]
             if let status = rule.status { entry["status"] = status }
             if let retryAfter = rule.retryAfter { entry["retry_after"] = retryAfter }
             return entry
@@ -104,6 +113,18 @@ class Handler(BaseHTTPRequestHandler):
             sys.stderr.write("%s %s -> FAULT reset after %d of %d bytes\n" % (self.command, self.path, length // 2, length))
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
+            self.close_connection = True
+            return
+        if rule and rule.get("silence"):
+            for _ in self.read_body(length):
+                pass
+            sys.stderr.write("%s %s -> FAULT silence\n" % (self.command, self.path))
+            self.connection.settimeout(300)
+            try:
+                while self.connection.recv(65536):
+                    pass
+            except OSError:
+                pass
             self.close_connection = True
             return
         if rule and rule.get("status"):
