@@ -18,6 +18,9 @@ public struct RegistryConfiguration: Sendable {
     public var timeout: Double
     /// The longest a response may go without a byte, in seconds; then the request fails and is retried.
     public var idleTimeout: Double
+    /// The slowest a response body may arrive, in bytes a second, measured over each ``idleTimeout`` of
+    /// waiting on the network (as curl's `--speed-limit` with `--speed-time`); a body that drips is retried.
+    public var minimumThroughput: Double = RegistryConfiguration.defaultMinimumThroughput
     /// How many blobs move at once.
     public var maximumConcurrentTransfers: Int
     /// The largest chunk a chunked upload sends in one `PATCH` (ghcr.io refuses larger ones).
@@ -35,6 +38,9 @@ public struct RegistryConfiguration: Sendable {
     /// The default idle timeout: 30 s without a byte, well under a minute (a healthy registry sends bytes far
     /// more often; a stall then becomes a retry).
     public static let defaultIdleTimeout: Double = 30
+
+    /// The default minimum throughput: 1 KiB/s, far below any working network.
+    public static let defaultMinimumThroughput: Double = 1024
 
     /// The largest chunk ghcr.io accepts in one `PATCH`.
     public static let maximumChunkSize = 4 << 20

@@ -17,10 +17,11 @@ final class RegistryTransport: Sendable {
         var http = HTTPClient.Configuration(
             tlsConfiguration: try Self.tlsConfiguration(configuration),
             redirectConfiguration: .disallow,
-            // The read timeout is the idle timeout: async-http-client arms it once a request is fully sent, so a
+            // The read timeout follows the idle timeout: async-http-client arms it once a request is fully sent, so a
             // registry that takes a whole upload and then never answers (seen as three PUTs left unanswered in a
-            // fault test) is a retryable failure after `idleTimeout`, not a ten-minute stall.
-            timeout: HTTPClient.Configuration.Timeout(connect: .seconds(30), read: .milliseconds(Int64(configuration.idleTimeout * 1000)))
+            // fault test) is a retryable failure soon after `idleTimeout`, not a ten-minute stall. It is a little
+            // longer than the idle timeout so that, in a body, the body reader's clearer message comes first.
+            timeout: HTTPClient.Configuration.Timeout(connect: .seconds(30), read: .milliseconds(Int64(configuration.idleTimeout * 1500) + 1000))
         )
         http.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
         // A failed connection fails its request at once: the retry policy (with its time bound) decides what
@@ -141,7 +142,10 @@ final class RegistryTransport: Sendable {
     }
 
     func bodyReader(registry: String, request: String, deadline: OperationDeadline) -> ResponseBodyReader {
-        ResponseBodyReader(registry: registry, request: request, deadline: deadline, idleTimeout: configuration.idleTimeout)
+        ResponseBodyReader(
+            registry: registry, request: request, deadline: deadline,
+            idleTimeout: configuration.idleTimeout, minimumThroughput: configuration.minimumThroughput
+        )
     }
 
     /// Reads an answer whole (at most `limit` bytes), within the deadline and the idle timeout.

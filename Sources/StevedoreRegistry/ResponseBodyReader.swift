@@ -18,6 +18,9 @@ struct ResponseBodyReader {
     var deadline: OperationDeadline
     /// Seconds without a byte after which the read fails with a retryable ``TransientFailure``.
     var idleTimeout: Double
+    /// Bytes a second the body must average over each `idleTimeout` spent waiting on the network, else the read
+    /// fails with a retryable ``TransientFailure`` (a body that drips never trips the idle timeout).
+    var minimumThroughput: Double
 
     /// Hands each buffer of the body to `each`, in order.
     ///
@@ -40,6 +43,7 @@ struct ResponseBodyReader {
             }
         }
         let watchdog = Task { [self] in
+            var mark = (seconds: 0.0, bytes: Int64(0))
             while !Task.isCancelled {
                 let deadlineLeft = deadline.remaining
                 if deadlineLeft <= 0 {
@@ -53,7 +57,17 @@ struct ResponseBodyReader {
                     relay.cancel()
                     return
                 }
-                let wait = max(0.05, min(deadlineLeft, idleTimeout - idle))
+                let network = activity.networkSeconds, received = activity.bytes
+                if network - mark.seconds >= idleTimeout {
+                    let rate = Double(received - mark.bytes) / (network - mark.seconds)
+                    guard rate >= minimumThroughput else {
+                        channel.finish(TransientFailure(lastAnswer: "\(registry) sent \(received - mark.bytes) bytes in \(Int(network - mark.seconds)) s while answering \(request), slower than \(Int(minimumThroughput)) bytes a second"))
+                        relay.cancel()
+                        return
+                    }
+                    mark = (network, received)
+                }
+                let wait = max(0.05, min(deadlineLeft, idleTimeout - idle, idleTimeout / 4))
                 try? await Task.sleep(for: .milliseconds(Int64(min(wait, 3600) * 1000) + 10))
             }
         }
@@ -97,14 +111,25 @@ struct ResponseBodyReader {
 private final class ReadActivity: @unchecked Sendable {
     private let lock = NSLock()
     private var waitingSince: ContinuousClock.Instant? = .now
+    private var waited: Duration = .zero
     private var total: Int64 = 0
 
     /// A buffer arrived; the relay now waits for the consumer, which is not the network's fault.
     func received(_ count: Int) {
         lock.lock()
+        if let since = waitingSince { waited += ContinuousClock.now - since }
         waitingSince = nil
         total += Int64(count)
         lock.unlock()
+    }
+
+    /// Seconds spent waiting on the network so far, the current wait included.
+    var networkSeconds: Double {
+        lock.lock()
+        var total = waited
+        if let since = waitingSince { total += ContinuousClock.now - since }
+        lock.unlock()
+        return Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
     }
 
     /// The relay reads from the network again.

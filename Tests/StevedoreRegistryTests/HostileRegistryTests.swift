@@ -106,6 +106,18 @@ struct HostileRegistryTests {
         #expect(pull.stderr.contains("time bound of 6.0 s ran out"), "\(pull.output)")
     }
 
+    @Test("a body that drips a byte a second is slower than the minimum throughput: it is retried, then --timeout ends it")
+    func drippingBodyIsTooSlow() throws {
+        let test = try Case(.drippingBody)
+        let pull = try test.stevedore(
+            ["pull", "--timeout", "8", "\(test.registry.address)/app:latest", test.layout("pulled")],
+            environment: ["STEVEDORE_REGISTRY_IDLE_TIMEOUT": "2"]
+        )
+        #expect(pull.status != 0 && pull.status < 128, "\(pull.output)")
+        #expect(pull.stderr.contains("slower than 1024 bytes a second") || pull.stderr.contains("ran out while reading the answer to GET"), "\(pull.output)")
+        #expect(test.registry.log.components(separatedBy: "/blobs/sha256:e967").count > 2, "the dripping blob was retried:\n\(test.registry.log)")
+    }
+
     @Test("token lifetimes of 1e300 and -5 seconds are clamped, not a crash", arguments: [MisbehavingRegistry.Mode.hugeTokenLifetime, .negativeTokenLifetime])
     func absurdTokenLifetime(mode: MisbehavingRegistry.Mode) throws {
         let test = try Case(mode)
