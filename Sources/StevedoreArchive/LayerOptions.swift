@@ -1,11 +1,11 @@
 import Foundation
 import StevedoreCore
 
-/// How ``LayerWriter`` builds a layer. None of these change the bytes written except `compressionLevel`,
+/// How ``LayerWriter`` builds a layer. None of these change the bytes written except `compression`,
 /// `modificationTime` and `blockSize`: the thread count never does.
 public struct LayerOptions: Hashable, Sendable {
-    /// The gzip level, 1 (fastest) to 9 (smallest).
-    public var compressionLevel: Int
+    /// The compression and its level.
+    public var compression: LayerCompression
     /// How many threads compress at once.
     public var threads: Int
     /// The modification time of every entry, in seconds since 1970 (`SOURCE_DATE_EPOCH`).
@@ -13,14 +13,14 @@ public struct LayerOptions: Hashable, Sendable {
     /// The size of the pieces the tar stream is cut into for parallel compression; at least 64 KiB.
     public var blockSize: Int
 
-    /// Creates options; the defaults are level 6, one thread per active processor, time 0 and 128 KiB blocks.
+    /// Creates options; the defaults are gzip level 6, one thread per active processor, time 0 and 128 KiB blocks.
     public init(
-        compressionLevel: Int = 6,
+        compression: LayerCompression = .default,
         threads: Int = LayerOptions.activeProcessorCount,
         modificationTime: Int64 = 0,
         blockSize: Int = 128 << 10
     ) {
-        self.compressionLevel = compressionLevel
+        self.compression = compression
         self.threads = threads
         self.modificationTime = modificationTime
         self.blockSize = blockSize
@@ -46,9 +46,7 @@ public struct LayerOptions: Hashable, Sendable {
     }
 
     func validate() throws {
-        guard (1...9).contains(compressionLevel) else {
-            throw StevedoreError(.invalidOptions, "compression level \(compressionLevel) is out of range; use 1 (fastest) to 9 (smallest)")
-        }
+        try compression.validate()
         guard (1...256).contains(threads) else {
             throw StevedoreError(.invalidOptions, "\(threads) compression threads is out of range; use 1 to 256")
         }

@@ -50,7 +50,7 @@ public struct LayerWriter: Sendable {
         if cancellation.isCancelled { throw cancelled }
         let blob = try sink.makeBlobWriter()
         let compressor = ParallelGzipCompressor(
-            level: options.compressionLevel, threads: options.threads, blockSize: options.blockSize,
+            level: options.compression.level, threads: options.threads, blockSize: options.blockSize,
             output: { try blob.write($0) }
         )
         do {
@@ -70,7 +70,7 @@ public struct LayerWriter: Sendable {
             let uncompressedSize = hasher.count
             let (digest, size) = try blob.commit(expected: nil)
             return WrittenLayer(
-                descriptor: Descriptor(mediaType: .ociLayerGzip, digest: digest, size: size),
+                descriptor: Descriptor(mediaType: options.compression.mediaType, digest: digest, size: size),
                 diffID: diffID,
                 uncompressedSize: uncompressedSize
             )

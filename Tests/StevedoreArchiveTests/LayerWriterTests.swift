@@ -157,8 +157,8 @@ import Testing
     }
 
     @Test(arguments: [
-        LayerOptions(compressionLevel: 0),
-        LayerOptions(compressionLevel: 10),
+        LayerOptions(compression: .gzip(level: 0)),
+        LayerOptions(compression: .gzip(level: 10)),
         LayerOptions(threads: 0),
         LayerOptions(blockSize: 1024),
         LayerOptions(modificationTime: -1),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import StevedoreArchive
 import StevedoreCore
 
 // The image model's values are parsed where they enter: a flag or argument holds the typed value, and a value that
@@ -26,6 +27,7 @@ enum Parse {
     static func tag(_ text: String) throws -> ImageTag { try ImageTag(text) }
     static func location(_ text: String) throws -> ImageLocation { try ImageLocation(parsing: text) }
     static func platform(_ text: String) throws -> Platform { try Platform(parsing: text) }
+    static func compression(_ text: String) throws -> LayerCompression { try LayerCompression(parsing: text) }
 
     /// A registry reference, with or without `docker://`.
     static func reference(_ text: String) throws -> ImageReference {

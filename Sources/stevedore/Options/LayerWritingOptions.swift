@@ -2,20 +2,28 @@ import ArgumentParser
 import Foundation
 import StevedoreArchive
 
-/// How layers are written: time stamps, compression level and threads; shared by `build` and `package-image`.
+/// How layers are written: time stamps, compression and threads; shared by `build` and `package-image`.
 struct LayerWritingOptions: ParsableArguments {
     @Option(name: .customLong("source-date-epoch"), help: ArgumentHelp("Seconds since 1970 used for every time stamp (default: $SOURCE_DATE_EPOCH, else 0).", valueName: "SECONDS"))
     var sourceDateEpoch: Int64?
 
-    @Option(name: .customLong("compression-level"), help: "The gzip level from 1 to 9; part of the reproducibility inputs.")
-    var compressionLevel: Int = 6
+    @Option(help: ArgumentHelp("How layers are compressed (default: gzip:6); part of the reproducibility inputs.", valueName: "gzip[:1-9]"), transform: Parse.compression)
+    var compression: LayerCompression?
+
+    @Option(name: .customLong("compression-level"), help: ArgumentHelp("The gzip level from 1 to 9 (the same as --compression gzip:LEVEL).", valueName: "LEVEL"))
+    var compressionLevel: Int?
 
     @Option(help: "Compression threads (default: the number of cores); the output does not depend on it.")
     var threads: Int?
 
     func validate() throws {
-        guard (1...9).contains(compressionLevel) else {
-            throw ValidationError("--compression-level must be from 1 to 9")
+        if let compressionLevel {
+            guard (1...9).contains(compressionLevel) else {
+                throw ValidationError("--compression-level must be from 1 to 9")
+            }
+            if let compression, compression != .gzip(level: compressionLevel) {
+                throw ValidationError("--compression-level \(compressionLevel) contradicts --compression \(compression); give one of them")
+            }
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let sourceDateEpoch, sourceDateEpoch < 0 { throw ValidationError("--source-date-epoch must not be negative") }
@@ -33,7 +41,7 @@ struct LayerWritingOptions: ParsableArguments {
 
     var layerOptions: LayerOptions {
         var options = LayerOptions()
-        options.compressionLevel = compressionLevel
+        options.compression = compression ?? compressionLevel.map { .gzip(level: $0) } ?? .default
         if let threads { options.threads = threads }
         return options
     }
