@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "StevedoreELF", targets: ["StevedoreELF"]),
         .library(name: "StevedoreLayout", targets: ["StevedoreLayout"]),
         .library(name: "StevedoreBuild", targets: ["StevedoreBuild"]),
+        .library(name: "StevedoreCache", targets: ["StevedoreCache"]),
         .library(name: "StevedoreRegistry", targets: ["StevedoreRegistry"]),
         .library(name: "StevedoreAuth", targets: ["StevedoreAuth"]),
         .library(name: "StevedoreDeploy", targets: ["StevedoreDeploy"]),
@@ -62,6 +63,11 @@ let package = Package(
         .target(
             name: "StevedoreTarball",
             dependencies: ["StevedoreCore", "CArchive"]
+        ),
+        // The layer cache: layers found again by their inputs; file digests kept between builds.
+        .target(
+            name: "StevedoreCache",
+            dependencies: ["StevedoreCore", "StevedoreArchive", "StevedoreLayout"]
         ),
         // ELF reading and shared-library closure.
         .target(name: "StevedoreELF", dependencies: ["StevedoreCore"]),
@@ -119,7 +125,7 @@ let package = Package(
         .target(
             name: "StevedoreJobs",
             dependencies: [
-                "StevedoreCore", "StevedoreArchive", "StevedoreLayout", "StevedoreTarball", "StevedoreBuild",
+                "StevedoreCore", "StevedoreArchive", "StevedoreLayout", "StevedoreTarball", "StevedoreBuild", "StevedoreCache",
                 "StevedoreAuth", "StevedoreRegistry", "StevedoreDeploy", "StevedorePublish",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -190,6 +196,7 @@ let package = Package(
         .testTarget(name: "StevedoreCoreTests", dependencies: ["StevedoreCore"]),
         .testTarget(name: "StevedoreArchiveTests", dependencies: ["StevedoreArchive", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreLayoutTests", dependencies: ["StevedoreLayout", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreCacheTests", dependencies: ["StevedoreCache", "StevedoreArchive", "StevedoreCore", "StevedoreLayout", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreELFTests", dependencies: ["StevedoreELF", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreBuildTests", dependencies: ["StevedoreBuild", "StevedoreArchive", "StevedoreCore", "StevedoreLayout", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreInspectTests", dependencies: ["StevedoreInspect", "StevedoreArchive", "StevedoreCore", "StevedoreTestSupport"]),

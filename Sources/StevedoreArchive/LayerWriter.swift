@@ -1,3 +1,5 @@
+import CArchive
+import CZlib
 import Foundation
 import StevedoreCore
 
@@ -17,14 +19,22 @@ public struct LayerWriter: Sendable {
         self.options = options
     }
 
-    /// Writes `tree` as a `tar+gzip` layer into `sink` and commits the blob.
+    /// What, besides a ``LayerCacheKey``'s inputs, decides the bytes this writer makes: the layout of the tar
+    /// stream it writes and the libarchive and zlib versions that write and compress it. A layer cache keyed
+    /// with it never hands back a layer an older writer made differently.
+    public static var formatVersion: String {
+        "stevedore-layer-1 libarchive-\(archive_version_number()) zlib-\(String(cString: zlibVersion()))"
+    }
+
+    /// Writes `tree` as a compressed tar layer into `sink` and commits the blob.
     ///
-    /// The blocking tar and zlib work runs on threads of its own, not on Swift's cooperative pool. On any
-    /// error, or when the task is cancelled, the blob is aborted and nothing is committed.
+    /// The blocking tar and compression work runs on threads of its own, not on Swift's cooperative pool. On
+    /// any error, or when the task is cancelled, the blob is aborted and nothing is committed.
     ///
+    /// - Parameter progress: told the number of uncompressed tar bytes written so far, from the writer's thread.
     /// - Throws: ``StevedoreError`` (unreadable file, a file changing size while read, a libarchive or zlib
     ///   failure, a bad hard link, options out of range), or the sink's own error.
-    public func write(_ tree: FileTree, to sink: any BlobSink) async throws -> WrittenLayer {
+    public func write(_ tree: FileTree, to sink: any BlobSink, progress: (@Sendable (Int64) -> Void)? = nil) async throws -> WrittenLayer {
         try options.validate()
         let entries = try tree.validatedEntries()
         let options = self.options
@@ -33,7 +43,7 @@ public struct LayerWriter: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<WrittenLayer, any Error>) in
                 let thread = Thread {
                     continuation.resume(with: Result {
-                        try Self.writeBlocking(entries, options: options, sink: sink, cancellation: cancellation)
+                        try Self.writeBlocking(entries, options: options, sink: sink, cancellation: cancellation, progress: progress)
                     })
                 }
                 thread.name = "stevedore-tar"
@@ -45,7 +55,8 @@ public struct LayerWriter: Sendable {
     }
 
     private static func writeBlocking(
-        _ entries: [FileTreeEntry], options: LayerOptions, sink: any BlobSink, cancellation: CancellationFlag
+        _ entries: [FileTreeEntry], options: LayerOptions, sink: any BlobSink, cancellation: CancellationFlag,
+        progress: (@Sendable (Int64) -> Void)?
     ) throws -> WrittenLayer {
         if cancellation.isCancelled { throw cancelled }
         let blob = try sink.makeBlobWriter()
@@ -59,6 +70,7 @@ public struct LayerWriter: Sendable {
                 if cancellation.isCancelled { throw cancelled }
                 hasher.update(bytes)
                 try compressor.append(bytes)
+                progress?(hasher.count)
             }
             for entry in entries {
                 if cancellation.isCancelled { throw cancelled }

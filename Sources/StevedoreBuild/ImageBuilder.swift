@@ -34,10 +34,8 @@ public struct ImageBuilder: Sendable {
     public func build(_ recipe: ImageRecipe, base: Base?, into sink: any BlobSink) async throws -> Image {
         if let base { try Self.validate(base, for: recipe.platform) }
         try recipe.settings.validate()
-        var options = layerOptions
-        options.modificationTime = recipe.creationTime
-        let writer = LayerWriter(options: options)
-        var layers: [(WrittenLayer, String)] = []
+        let writer = LayerWriter(options: layerOptions(for: recipe))
+        var layers: [WrittenLayer] = []
         for layer in recipe.layers {
             let started = ContinuousClock.now
             let written = try await writer.write(layer.tree, to: sink)
@@ -47,12 +45,33 @@ public struct ImageBuilder: Sendable {
                 "stevedore.entries": "\(layer.tree.count)",
                 "stevedore.elapsed": "\(ContinuousClock.now - started)",
             ])
-            layers.append((written, layer.createdBy))
+            layers.append(written)
         }
+        return try assemble(recipe, base: base, layers: layers, into: sink)
+    }
 
-        let configuration = makeConfiguration(recipe, base: base?.image.configuration, layers: layers)
+    /// The options the recipe's layers are written with: ``layerOptions`` at the recipe's time.
+    public func layerOptions(for recipe: ImageRecipe) -> LayerOptions {
+        var options = layerOptions
+        options.modificationTime = recipe.creationTime
+        return options
+    }
+
+    /// Writes the configuration and manifest of `recipe` on `base` into `sink`, with the recipe's layers
+    /// already made (one per recipe layer, in order, e.g. by a layer cache).
+    ///
+    /// - Throws: ``StevedoreError`` as ``build(_:base:into:)``, and `invalidOptions` when `layers` does not
+    ///   match the recipe's layers.
+    public func assemble(_ recipe: ImageRecipe, base: Base?, layers: [WrittenLayer], into sink: any BlobSink) throws -> Image {
+        if let base { try Self.validate(base, for: recipe.platform) }
+        try recipe.settings.validate()
+        guard layers.count == recipe.layers.count else {
+            throw StevedoreError(.invalidOptions, "\(layers.count) layers were made for a recipe of \(recipe.layers.count)")
+        }
+        let made = zip(layers, recipe.layers.map(\.createdBy)).map { ($0, $1) }
+        let configuration = makeConfiguration(recipe, base: base?.image.configuration, layers: made)
         var manifestLayers = (base?.image.manifest.layers ?? []).map(Self.ociLayer)
-        manifestLayers += layers.map { $0.0.descriptor }
+        manifestLayers += layers.map(\.descriptor)
         var annotations = recipe.settings.annotations
         if let base {
             if let name = base.name { annotations[AnnotationKey.baseName] = name }

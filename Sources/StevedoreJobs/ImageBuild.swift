@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import StevedoreArchive
 import StevedoreBuild
+import StevedoreCache
 import StevedoreCore
 import StevedoreLayout
 import StevedoreRegistry
@@ -20,8 +21,11 @@ public struct BuildRequest: Sendable {
     public var settings = ImageSettings()
     /// SOURCE_DATE_EPOCH: every time stamp.
     public var creationTime: Int64 = 0
-    /// Compression level and threads.
+    /// Compression and threads.
     public var layerOptions = LayerOptions()
+    /// Whether layers are looked up in, and recorded to, the layer cache in ``CacheDirectory`` (`--no-cache`
+    /// turns it off: every layer is compressed).
+    public var usesLayerCache = true
     /// The base image; `nil` is scratch.
     public var base: ImageLocation?
     /// Where to write the image: OCI layouts and docker-archives.
@@ -51,10 +55,13 @@ public struct BuiltImage: Sendable {
 public struct ImageBuild: Sendable {
     /// How registries are reached, for a registry base or a push.
     public var registry: RegistryConfiguration
+    /// Told about each layer as it is written or found in the cache.
+    public var layerProgress: any LayerProgress
     public var logger: Logger
 
-    public init(registry: RegistryConfiguration, logger: Logger = Logger(label: "stevedore.build")) {
+    public init(registry: RegistryConfiguration, layerProgress: any LayerProgress = SilentLayerProgress(), logger: Logger = Logger(label: "stevedore.build")) {
         self.registry = registry
+        self.layerProgress = layerProgress
         self.logger = logger
     }
 
@@ -81,13 +88,30 @@ public struct ImageBuild: Sendable {
             try await copyLayers(of: base.image, from: base.source, to: store)
         }
         let builder = ImageBuilder(layerOptions: request.layerOptions, logger: logger)
-        let built = try await builder.build(recipe, base: base.map { ImageBuilder.Base(image: $0.image, name: $0.name) }, into: store)
+        let layers = try await makeLayers(recipe, options: builder.layerOptions(for: recipe), request: request, store: store, client: client)
+        let built = try builder.assemble(recipe, base: base.map { ImageBuilder.Base(image: $0.image, name: $0.name) }, layers: layers, into: store)
 
         var results: [TransferResult] = []
         for location in request.outputs + (request.push.map { [.registry($0)] } ?? []) {
             results.append(try await location.destination(client: client, extraTags: request.tags).write(ImageContent(image: built), blobs: store))
         }
         return BuiltImage(image: built, results: results)
+    }
+
+    /// The recipe's layers, through the layer cache unless the request turns it off. Without a local output, a
+    /// layer the push target already has needs no local blob.
+    private func makeLayers(_ recipe: ImageRecipe, options: LayerOptions, request: BuildRequest, store: BlobStore, client: RegistryClient?) async throws -> [WrittenLayer] {
+        let cache = request.usesLayerCache ? try LayerCache(root: CacheDirectory.path(environment: registry.environment)) : nil
+        var writer = CachedLayerWriter(writer: LayerWriter(options: options), cache: cache, progress: layerProgress)
+        if request.outputs.isEmpty, let push = request.push, let client {
+            let target = RegistryImageSource(client: client, reference: push)
+            writer.remoteHasBlob = { digest in (try? await target.hasBlob(digest)) ?? false }
+        }
+        let made = try await writer.write(recipe.layers.map { .init(tree: $0.tree, name: $0.createdBy) }, into: store)
+        for (layer, outcome) in made {
+            logger.info("layer", metadata: ["stevedore.layer": "\(layer.descriptor.digest)", "stevedore.outcome": "\(outcome)"])
+        }
+        return made.map(\.layer)
     }
 
     private func makeRecipe(_ request: BuildRequest) throws -> ImageRecipe {

@@ -1,4 +1,5 @@
 import Foundation
+import StevedoreArchive
 import StevedoreBuild
 import StevedoreCore
 import StevedoreDeploy
@@ -26,6 +27,8 @@ public struct PackageImageJob: Sendable {
     public var registry: RegistryConfiguration
     /// The process environment (GitHub Actions variables, SOURCE_DATE_EPOCH).
     public var environment: [String: String]
+    /// Told about each layer as it is written or found in the cache.
+    public var layerProgress: any LayerProgress = SilentLayerProgress()
 
     public init(
         package: PackageImageRequest, image: BuildRequest, publish: PublishOptions, push: Bool, deploy: Bool,
@@ -60,7 +63,7 @@ public struct PackageImageJob: Sendable {
             if registry.credentials.environmentRegistry == nil { registry.credentials.environmentRegistry = target.registry }
             if let explicit = registry.credentials.explicit, explicit.registry == nil { registry.credentials.explicit = (target.registry, explicit.credential) }
         }
-        let built = try await ImageBuild(registry: registry).run(request)
+        let built = try await ImageBuild(registry: registry, layerProgress: layerProgress).run(request)
         let outputResults = built.results.prefix(request.outputs.count)
         for result in outputResults { report(result.pinnedReference) }
         let port = image.settings.exposedPorts.first.map { String($0.port) }

@@ -103,17 +103,6 @@ public final class TerminalTransferProgress: TransferProgress, @unchecked Sendab
     }
 }
 
-/// Sizes for people: `12.3 MB`.
-enum ByteCountText {
-    static func format(_ bytes: Int64) -> String {
-        let units = ["B", "kB", "MB", "GB", "TB"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1000, unit < units.count - 1 { value /= 1000; unit += 1 }
-        return unit == 0 ? "\(bytes) B" : "\(String(format: "%.1f", value)) \(units[unit])"
-    }
-}
-
 extension Digest {
     /// `sha256:` and the first 12 hex digits, as docker shows layers.
     var shortForm: String { "\(algorithm):\(encoded.prefix(12))" }

@@ -42,7 +42,8 @@ struct BuildCommand: AsyncParsableCommand {
         try image.apply(to: &request)
         try target.apply(to: &request)
         request.selfContained = selfContained
-        let built = try await ImageBuild(registry: try registry.configuration(explicitFor: target.push?.registry)).run(request)
+        let build = ImageBuild(registry: try registry.configuration(explicitFor: target.push?.registry), layerProgress: registry.layerProgress)
+        let built = try await build.run(request)
         if !registry.quiet { FileHandle.standardError.write(Data(Self.runHint(built.image, outputs: target.output).utf8)) }
         for result in built.results.dropLast() { print(result.pinnedReference) }
         if let last = built.results.last { try registry.report(last.pinnedReference) }

@@ -75,7 +75,7 @@ struct PackageImageCommand: AsyncParsableCommand {
         var image = BuildRequest(executable: executable)
         try self.image.apply(to: &image)
         image.base = from.location
-        let job = PackageImageJob(
+        var job = PackageImageJob(
             package: PackageImageRequest(
                 packageDirectory: URL(fileURLWithPath: packageDirectory).standardizedFileURL.path,
                 product: product, executable: executable, resourceBundles: resourceBundles, outputs: output
@@ -86,6 +86,7 @@ struct PackageImageCommand: AsyncParsableCommand {
             registry: try registry.configuration(explicitFor: nil),
             environment: environment
         )
+        job.layerProgress = registry.layerProgress
         let status = try await job.run(
             report: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },
             warn: { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }

@@ -80,6 +80,7 @@ struct ImageConfigurationOptions: ParsableArguments {
         request.platform = platform
         request.creationTime = try layers.creationTime()
         request.layerOptions = layers.layerOptions
+        request.usesLayerCache = !layers.noCache
     }
 
     /// Runs `parse`, naming `flag` in front of the message of a value it rejects.

@@ -16,6 +16,9 @@ struct LayerWritingOptions: ParsableArguments {
     @Option(help: "Compression threads (default: the number of cores); the output does not depend on it.")
     var threads: Int?
 
+    @Flag(name: .customLong("no-cache"), help: "Compress every layer; do not look layers up in, or record them to, the layer cache ($STEVEDORE_CACHE_DIR, else ~/.cache/stevedore).")
+    var noCache = false
+
     func validate() throws {
         if let compressionLevel {
             guard (1...9).contains(compressionLevel) else {

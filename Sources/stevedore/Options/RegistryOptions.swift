@@ -1,4 +1,5 @@
 import ArgumentParser
+import StevedoreArchive
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -82,13 +83,10 @@ struct RegistryOptions: ParsableArguments {
         // pile up in per-thread heaps (peak RSS ~105 MB for a 520 MB push, ~70 MB with a fixed threshold).
         Self.fixMallocMmapThreshold()
         #endif
-        let progress: any TransferProgress
-        if quiet {
-            progress = SilentTransferProgress()
-        } else if isatty(STDERR_FILENO) == 1, ProcessInfo.processInfo.environment["CI"] == nil {
-            progress = TerminalTransferProgress()
-        } else {
-            progress = LineTransferProgress()
+        let progress: any TransferProgress = switch progressStyle {
+        case .silent: SilentTransferProgress()
+        case .terminal: TerminalTransferProgress()
+        case .lines: LineTransferProgress()
         }
         var logger = Logger(label: "stevedore.registry")
         logger.logLevel = verbose ? .debug : .warning
@@ -104,6 +102,24 @@ struct RegistryOptions: ParsableArguments {
             logger: logger
         )
     }
+
+    /// How progress is shown: nothing with `--quiet`, redrawn lines on a terminal, else (CI, a pipe) one line per
+    /// blob or layer.
+    var progressStyle: ProgressStyle {
+        if quiet { return .silent }
+        return isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil ? .terminal : .lines
+    }
+
+    /// How the layers of a build are shown, in ``progressStyle``.
+    var layerProgress: any LayerProgress {
+        switch progressStyle {
+        case .silent: SilentLayerProgress()
+        case .terminal: TerminalLayerProgress()
+        case .lines: LineLayerProgress()
+        }
+    }
+
+    enum ProgressStyle { case silent, terminal, lines }
 
     /// `STEVEDORE_REGISTRY_IDLE_TIMEOUT`: seconds a response may go without a byte (default 30).
     static func idleTimeout(_ environment: [String: String]) -> Double {
