@@ -21,7 +21,8 @@ public struct LayerWriter: Sendable {
 
     /// What, besides a ``LayerCacheKey``'s inputs, decides the bytes this writer makes: the layout of the tar
     /// stream it writes and the libarchive and zlib versions that write and compress it. A layer cache keyed
-    /// with it never hands back a layer an older writer made differently.
+    /// with it never hands back a layer an older writer made differently. Bump the first part whenever the same
+    /// tree and options would give other bytes (the golden-digest tests fail then).
     public static var formatVersion: String {
         "stevedore-layer-1 libarchive-\(archive_version_number()) zlib-\(String(cString: zlibVersion()))"
     }
