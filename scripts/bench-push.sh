@@ -8,41 +8,13 @@
 set -euo pipefail
 
 size_mb=${1:-520}
-root=$(cd "$(dirname "$0")/.." && pwd)
-stevedore=${STEVEDORE:-$root/.build/release/stevedore}
-if [[ ! -x $stevedore ]]; then
-    (cd "$root" && swift build -c release --product stevedore >&2)
-fi
 for tool in docker-registry skopeo python3 /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "bench-push: $tool is required" >&2; exit 1; }
 done
-
 work=$(mktemp -d "${TMPDIR:-/tmp}/stevedore-bench.XXXXXX")
-registry_pid=
-cleanup() {
-    [[ -n $registry_pid ]] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-cat > "$work/config.yml" <<YAML
-version: 0.1
-log:
-  level: info
-  formatter: text
-storage:
-  filesystem:
-    rootdirectory: $work/storage
-http:
-  addr: 127.0.0.1:$port
-YAML
-docker-registry serve "$work/config.yml" >"$work/registry.log" 2>&1 &
-registry_pid=$!
-for _ in $(seq 1 100); do
-    python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),1)" 2>/dev/null && break
-    sleep 0.1
-done
+source "$(dirname "$0")/bench-common.sh"
+stevedore=$(bench_stevedore)
+bench_start_registry
 
 # The image: five uncompressed tar layers of random bytes (incompressible, so sizes are what moves).
 echo "bench-push: making a ${size_mb} MB image..." >&2
@@ -93,9 +65,7 @@ PY
 bytes=$(du -sb "$layout/blobs" | cut -f1)
 mb=$(python3 -c "print(round($bytes/1e6,1))")
 
-seconds() { python3 -c "import time; print(time.monotonic())"; }
 rate() { python3 -c "print(round($bytes/1e6/($2-$1),1))"; }
-uploads() { grep 'response completed' "$work/registry.log" | grep -c 'http.request.method=POST.*blobs/uploads' || true; }
 
 # stevedore push
 start=$(seconds)
@@ -113,11 +83,11 @@ skopeo_rate=$(rate "$start" "$end")
 skopeo_time=$(python3 -c "print(round($end-$start,2))")
 
 # re-push, unchanged
-before=$(uploads)
+before=$(bench_blob_uploads)
 start=$(seconds)
 "$stevedore" push "oci-layout:$layout:v1" "127.0.0.1:$port/bench/stevedore:v1" --quiet >/dev/null
 end=$(seconds)
-after=$(uploads)
+after=$(bench_blob_uploads)
 repush_time=$(python3 -c "print(round($end-$start,3))")
 
 echo "image:                 $mb MB in 6 blobs (5 uncompressed tar layers)"

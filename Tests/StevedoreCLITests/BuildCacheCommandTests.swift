@@ -43,6 +43,8 @@ import Testing
         }
         let verify = try StevedoreBinary.run(["verify", "oci-layout:\(work.appending("second")):v1"])
         #expect(verify.status == 0, "\(verify.output)")
+        let quiet = try StevedoreBinary.run(try Self.buildArguments(work, output: "oci-layout:\(work.appending("second")):v1") + ["--quiet"], environment: cache)
+        #expect(quiet.status == 0 && Self.layerLines(quiet).isEmpty, "\(quiet.stderr)")
 
         // One byte of a resource changes: only the resources layer is compressed again.
         _ = try work.write("resources/config.json", "{\"greeting\": \"hellO\"}\n")
