@@ -22,8 +22,11 @@ public struct ExecutableImagePlanner: Sendable {
     public var requestedPlatform: Platform?
     /// Where the executable goes inside the image.
     public var installDirectory = "/usr/local/bin"
-    /// The loader configuration used to find libraries (the host's by default).
+    /// The system files added to a self-contained image (the host's CA bundle, the `nonroot` user…).
     public var systemFiles = SystemFiles()
+    /// The root file system the executable's shared libraries are found in: `/` (the host, whose multiarch
+    /// directories also hold other architectures' libraries), or a sysroot (`--sysroot`).
+    public var libraryRoot = "/"
 
     public init(executablePath: String, additions: [Addition], selfContained: Bool, requestedPlatform: Platform?) {
         self.executablePath = executablePath
@@ -37,11 +40,10 @@ public struct ExecutableImagePlanner: Sendable {
         "\(installDirectory)/\((executablePath as NSString).lastPathComponent)"
     }
 
-    /// Reads the executable, finds its libraries and returns the recipe's layers and platform.
+    /// The executable's platform, read from its ELF header and checked against ``requestedPlatform``.
     ///
-    /// - Throws: ``StevedoreError`` `missingInput` or `platformMismatch`, ``StevedoreELF/StevedoreError`` for a non-ELF file
-    ///   or a missing library, ``StevedoreArchive/StevedoreError`` for unreadable files.
-    public func plan(settings: ImageSettings, creationTime: Int64) throws -> ImageRecipe {
+    /// - Throws: ``StevedoreError`` `missingInput`, `platformMismatch`, or the ELF reader's errors.
+    public func executablePlatform() throws -> Platform {
         guard FileManager.default.fileExists(atPath: executablePath) else {
             throw StevedoreError(.missingInput, "--executable '\(executablePath)' does not exist")
         }
@@ -52,18 +54,25 @@ public struct ExecutableImagePlanner: Sendable {
         guard let elfPlatform = elf.platform else {
             throw StevedoreError(.platformMismatch, "--executable '\(executablePath)' is an ELF file for \(elf.machine), which has no OCI platform name")
         }
-        var platform = Platform(os: elfPlatform.os, architecture: elfPlatform.architecture, variant: elfPlatform.variant)
-        if let requestedPlatform {
-            guard requestedPlatform.matches(platform) else {
-                throw StevedoreError(.platformMismatch, "--platform \(requestedPlatform) does not match the executable '\(executablePath)', which is built for \(platform); build it for \(requestedPlatform) or drop --platform")
-            }
-            platform = requestedPlatform.normalized
+        let platform = Platform(os: elfPlatform.os, architecture: elfPlatform.architecture, variant: elfPlatform.variant)
+        guard let requestedPlatform else { return platform }
+        guard requestedPlatform.matches(platform) else {
+            throw StevedoreError(.platformMismatch, "--platform \(requestedPlatform) does not match the executable '\(executablePath)', which is built for \(platform); build it for \(requestedPlatform) or drop --platform")
         }
+        return requestedPlatform.normalized
+    }
 
+    /// Reads the executable, finds its libraries and returns the recipe's layers and platform.
+    ///
+    /// - Throws: ``StevedoreError`` `missingInput` or `platformMismatch`, ``StevedoreELF/StevedoreError`` for a non-ELF file
+    ///   or a missing library, ``StevedoreArchive/StevedoreError`` for unreadable files.
+    public func plan(settings: ImageSettings, creationTime: Int64) throws -> ImageRecipe {
+        let platform = try executablePlatform()
         var layers: [ImageRecipe.Layer] = []
         var environment: [EnvironmentVariable] = [EnvironmentVariable(name: "PATH", value: SystemFiles.path)]
         if selfContained {
-            let closure = try SharedLibraryResolver().resolve(executable: executablePath, imagePath: imageExecutablePath)
+            let resolver = SharedLibraryResolver(configuration: SharedLibraryResolver.Configuration(root: libraryRoot))
+            let closure = try resolver.resolve(executable: executablePath, imagePath: imageExecutablePath)
             var tree = FileTree()
             for file in closure.files {
                 try tree.addFile(file.imagePath, hostPath: file.hostPath, mode: 0o755)

@@ -75,11 +75,7 @@ extension ImageSource {
         var data = try await verifiedData(descriptor)
         if descriptor.mediaType.isIndex {
             let index = try CanonicalJSON.decode(ImageIndex.self, from: data, what: "index \(descriptor.digest)")
-            // Attestations (buildx provenance, SBOMs) sit beside the images with platform unknown/unknown.
-            let manifests = index.manifests.filter {
-                $0.mediaType.isManifest && $0.annotations?["vnd.docker.reference.type"] != "attestation-manifest"
-                    && $0.platform?.os != "unknown"
-            }
+            let manifests = index.imageManifests
             if let platform {
                 guard let chosen = index.manifest(for: platform) else {
                     let available = manifests.compactMap { $0.platform?.description }.joined(separator: ", ")

@@ -39,6 +39,14 @@ public struct ImageIndex: Hashable, Sendable, Codable {
         self.annotations = annotations
     }
 
+    /// The image manifests, without the attestations (buildx provenance, SBOMs) that sit beside the images
+    /// with platform `unknown/unknown`.
+    public var imageManifests: [Descriptor] {
+        manifests.filter {
+            $0.mediaType.isManifest && $0.annotations?["vnd.docker.reference.type"] != "attestation-manifest" && $0.platform?.os != "unknown"
+        }
+    }
+
     /// The manifest for `platform`, preferring an exact variant, or `nil`.
     public func manifest(for platform: Platform) -> Descriptor? {
         let candidates = manifests.filter { $0.mediaType.isManifest && ($0.platform.map { platform.matches($0) } ?? false) }

@@ -79,6 +79,8 @@ extension StevedoreError.Code {
     public static let invalidReference = Self("image.invalid-reference", category: .invalidInput)
     /// A platform is not `os/architecture[/variant]`.
     public static let invalidPlatform = Self("image.invalid-platform", category: .invalidInput)
+    /// Two images of one index are for the same platform, or an image has no platform to list it under.
+    public static let duplicatePlatform = Self("image.duplicate-platform", category: .invalidInput)
     /// A media type is not `type/subtype`.
     public static let invalidMediaType = Self("image.invalid-media-type", category: .invalidInput)
     /// An image location (`oci-layout:`, `docker-archive:`, a reference) cannot be parsed.

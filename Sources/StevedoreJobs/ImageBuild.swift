@@ -7,16 +7,20 @@ import StevedoreCore
 import StevedoreLayout
 import StevedoreRegistry
 
-/// What `stevedore build` (and the plugins) ask for: the inputs of one image and where it goes.
+/// What `stevedore build` (and the plugins) ask for: the inputs of one image — or of one image per platform
+/// and an index over them — and where it goes.
 public struct BuildRequest: Sendable {
-    /// The ELF executable, the entrypoint; `nil` builds an image of ``additions`` only.
-    public var executable: String?
-    /// Host files and directories copied into the image (`--add`).
+    /// The ELF executables, the entrypoint: one image each, for its platform (two for one platform are an
+    /// error); several make a multi-platform image (an OCI index). Empty builds an image of ``additions`` only.
+    public var executables: [BuildExecutable] = []
+    /// Host files and directories copied into every image (`--add`).
     public var additions: [Addition] = []
     /// Whether to add the runtime libraries and system files; `nil` means only from scratch.
     public var selfContained: Bool?
-    /// The platform asked for; it must match the executable's.
+    /// The platform asked for (one executable, or none); it must match the executable's.
     public var platform: Platform?
+    /// Where a platform's shared libraries are found, instead of the host's directories (`--sysroot`).
+    public var libraryRoots: [LibraryRoot] = []
     /// The configuration: environment, entrypoint, labels, ports…
     public var settings = ImageSettings()
     /// SOURCE_DATE_EPOCH: every time stamp.
@@ -40,14 +44,24 @@ public struct BuildRequest: Sendable {
     public init(executable: String?) {
         self.executable = executable
     }
+
+    /// The only executable (or the first of several); setting it replaces them all.
+    public var executable: String? {
+        get { executables.first?.path }
+        set { executables = newValue.map { [BuildExecutable(path: $0)] } ?? [] }
+    }
 }
 
-/// What a build made: the image and, for each output and the push, where it now is.
+/// What a build made: the image (or the index and its images) and, for each output and the push, where it
+/// now is.
 public struct BuiltImage: Sendable {
-    /// The image.
-    public var image: Image
+    /// The image, or the index over one image per platform.
+    public var content: ImageContent
     /// One result per output, in order, then the push's.
     public var results: [TransferResult]
+
+    /// The digest of the root: the image's manifest, or the index.
+    public var digest: Digest { content.rootDescriptor.digest }
 }
 
 /// The build job: plan the layers, build on the base, write every output, push. Called by `stevedore build`,
@@ -74,28 +88,39 @@ public struct ImageBuild: Sendable {
     }
 
     private func run(_ request: BuildRequest, client: RegistryClient?) async throws -> BuiltImage {
-        let recipe = try makeRecipe(request)
-        var base: (image: Image, source: any ImageSource, name: String)?
+        let recipes = try makeRecipes(request)
+        if recipes.count > 1, let archive = request.outputs.first(where: { if case .dockerArchive = $0 { true } else { false } }) {
+            throw StevedoreError(.unusableLocation, "\(archive) cannot hold a multi-platform image (\(recipes.map(\.platform.description).joined(separator: ", "))): a docker-archive has one platform and no index; write an OCI layout or push it")
+        }
+        var bases: [(image: Image, source: any ImageSource, name: String)?] = Array(repeating: nil, count: recipes.count)
         if let location = request.base {
             let source = try location.source(client: client)
-            base = (try await source.loadImage(platform: recipe.platform), source, location.description)
+            for (index, recipe) in recipes.enumerated() {
+                let image = try await source.loadImage(platform: recipe.platform)
+                // Before any layer is downloaded: a malformed base fails now, not after the copy.
+                try ImageBuilder.validate(ImageBuilder.Base(image: image, name: location.description), for: recipe.platform)
+                bases[index] = (image, source, location.description)
+            }
         }
-        // Before any layer is downloaded: a malformed base fails now, not after the copy.
-        if let base { try ImageBuilder.validate(ImageBuilder.Base(image: base.image, name: base.name), for: recipe.platform) }
 
         let store = try workingStore(request.outputs)
-        if let base, !canMountBase(request) {
-            try await copyLayers(of: base.image, from: base.source, to: store)
+        if !canMountBase(request) {
+            for case let base? in bases { try await copyLayers(of: base.image, from: base.source, to: store) }
         }
         let builder = ImageBuilder(layerOptions: request.layerOptions, logger: logger)
-        let layers = try await makeLayers(recipe, options: builder.layerOptions(for: recipe), request: request, store: store, client: client)
-        let built = try builder.assemble(recipe, base: base.map { ImageBuilder.Base(image: $0.image, name: $0.name) }, layers: layers, into: store)
+        var images: [Image] = []
+        for (recipe, base) in zip(recipes, bases) {
+            let layers = try await makeLayers(recipe, options: builder.layerOptions(for: recipe), request: request, store: store, client: client)
+            images.append(try builder.assemble(recipe, base: base.map { ImageBuilder.Base(image: $0.image, name: $0.name) }, layers: layers, into: store))
+        }
+        let content = images.count == 1 ? ImageContent(image: images[0]) : try ImageContent(indexOf: images, annotations: request.settings.annotations)
+        if let indexData = content.indexData { try store.write(indexData) }
 
         var results: [TransferResult] = []
         for location in request.outputs + (request.push.map { [.registry($0)] } ?? []) {
-            results.append(try await location.destination(client: client, extraTags: request.tags).write(ImageContent(image: built), blobs: store))
+            results.append(try await location.destination(client: client, extraTags: request.tags).write(content, blobs: store))
         }
-        return BuiltImage(image: built, results: results)
+        return BuiltImage(content: content, results: results)
     }
 
     /// The recipe's layers, through the layer cache unless the request turns it off. Without a local output, a
@@ -114,22 +139,38 @@ public struct ImageBuild: Sendable {
         return made.map(\.layer)
     }
 
-    private func makeRecipe(_ request: BuildRequest) throws -> ImageRecipe {
+    /// One recipe per executable (each for its platform), or one of the additions only.
+    private func makeRecipes(_ request: BuildRequest) throws -> [ImageRecipe] {
         try request.settings.validate()
-        if let executable = request.executable {
-            let planner = ExecutableImagePlanner(
-                executablePath: executable,
+        guard !request.executables.isEmpty else {
+            var tree = FileTree()
+            for addition in request.additions { try addition.add(to: &tree) }
+            let createdBy = "stevedore: add " + request.additions.map(\.description).joined(separator: " ")
+            let layers: [ImageRecipe.Layer] = tree.count == 0 ? [] : [.init(tree: tree, createdBy: createdBy)]
+            return [ImageRecipe(platform: request.platform ?? .host, layers: layers, settings: request.settings, creationTime: request.creationTime)]
+        }
+        if request.executables.count > 1, let platform = request.platform {
+            throw StevedoreError(.platformMismatch, "--platform \(platform) cannot apply to \(request.executables.count) executables; state each one's platform as OS/ARCH=PATH")
+        }
+        var recipes: [ImageRecipe] = []
+        for executable in request.executables {
+            let stated = executable.platform ?? request.platform
+            var planner = ExecutableImagePlanner(
+                executablePath: executable.path,
                 additions: request.additions,
                 selfContained: request.selfContained ?? (request.base == nil),
-                requestedPlatform: request.platform
+                requestedPlatform: stated
             )
-            return try planner.plan(settings: request.settings, creationTime: request.creationTime)
+            let platform = try planner.executablePlatform()
+            planner.libraryRoot = LibraryRoot.root(for: platform, in: request.libraryRoots) ?? "/"
+            let recipe = try planner.plan(settings: request.settings, creationTime: request.creationTime)
+            if let other = recipes.first(where: { $0.platform.normalized == recipe.platform.normalized }) {
+                let first = request.executables[recipes.firstIndex { $0.platform == other.platform } ?? 0].path
+                throw StevedoreError(.duplicatePlatform, "'\(first)' and '\(executable.path)' are both for \(recipe.platform); give one executable per platform")
+            }
+            recipes.append(recipe)
         }
-        var tree = FileTree()
-        for addition in request.additions { try addition.add(to: &tree) }
-        let createdBy = "stevedore: add " + request.additions.map(\.description).joined(separator: " ")
-        let layers: [ImageRecipe.Layer] = tree.count == 0 ? [] : [.init(tree: tree, createdBy: createdBy)]
-        return ImageRecipe(platform: request.platform ?? .host, layers: layers, settings: request.settings, creationTime: request.creationTime)
+        return recipes
     }
 
     /// Base layers need no download when nothing is written locally and the push goes to the base's registry:

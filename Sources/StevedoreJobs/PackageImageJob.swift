@@ -67,7 +67,7 @@ public struct PackageImageJob: Sendable {
         let outputResults = built.results.prefix(request.outputs.count)
         for result in outputResults { report(result.pinnedReference) }
         let port = image.settings.exposedPorts.first.map { String($0.port) }
-        report(PackageImageRequest.runInstructions(outputs: request.outputs, digest: built.image.manifestDescriptor.digest, port: port))
+        report(PackageImageRequest.runInstructions(outputs: request.outputs, digest: built.digest, port: port))
 
         guard let destination, let pushed = built.results.last, built.results.count > request.outputs.count else { return 0 }
         report(pushed.pinnedReference)

@@ -19,6 +19,7 @@ struct Stevedore: AsyncParsableCommand {
             LoginCommand.self,
             DeployCommand.self,
             InitCommand.self,
+            IndexCommand.self,
             PackageImageCommand.self,
         ]
     )

@@ -12,12 +12,17 @@ struct BuildCommand: AsyncParsableCommand {
             From scratch (the default) the image is self-contained: the executable at /usr/local/bin/NAME, the \
             shared libraries its ELF dynamic section names, /etc/passwd and /etc/group with the non-root user \
             65532 'nonroot', /etc/nsswitch.conf, /tmp and the host's CA certificates.
+            With several --executable (one per platform) it builds one image per platform with the same \
+            configuration and an OCI index over them.
             Outputs: oci-layout:DIR[:TAG] and docker-archive:FILE[:NAME[:TAG]] (repeatable), and --push REFERENCE.
             """
     )
 
-    @Option(help: ArgumentHelp("The ELF executable to put in the image as its entrypoint.", valueName: "PATH"))
-    var executable: String?
+    @Option(help: ArgumentHelp("The ELF executable to put in the image as its entrypoint. Repeat it, one per platform (read from each ELF header, or stated as OS/ARCH=PATH), for a multi-platform image: an OCI index.", valueName: "[OS/ARCH=]PATH"), transform: BuildExecutable.init(parsing:))
+    var executable: [BuildExecutable] = []
+
+    @Option(help: ArgumentHelp("Find the shared libraries in this root file system instead of the host's directories (repeatable; OS/ARCH=DIR for one platform's): a cross toolchain's sysroot, an unpacked Debian root.", valueName: "[OS/ARCH=]DIR"), transform: LibraryRoot.init(parsing:))
+    var sysroot: [LibraryRoot] = []
 
     @OptionGroup(title: "Base and outputs")
     var target: BuildTargetOptions
@@ -38,19 +43,29 @@ struct BuildCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var request = BuildRequest(executable: executable)
+        var request = BuildRequest(executable: nil)
+        request.executables = executable
+        request.libraryRoots = sysroot
         try image.apply(to: &request)
         try target.apply(to: &request)
         request.selfContained = selfContained
         let build = ImageBuild(registry: try registry.configuration(explicitFor: target.push?.registry), layerProgress: registry.layerProgress)
         let built = try await build.run(request)
-        if !registry.quiet { FileHandle.standardError.write(Data(Self.runHint(built.image, outputs: target.output).utf8)) }
+        if !registry.quiet { FileHandle.standardError.write(Data(Self.runHint(built.content, outputs: target.output).utf8)) }
         for result in built.results.dropLast() { print(result.pinnedReference) }
         if let last = built.results.last { try registry.report(last.pinnedReference) }
     }
 
-    private static func runHint(_ built: Image, outputs: [ImageLocation]) -> String {
-        var lines = "Built \(built.configuration.platform) image \(built.manifestDescriptor.digest) (\(built.manifest.layers.count) layers)\n"
+    private static func runHint(_ built: ImageContent, outputs: [ImageLocation]) -> String {
+        var lines = ""
+        if built.isIndex {
+            lines += "Built a multi-platform image \(built.rootDescriptor.digest):\n"
+            for image in built.images {
+                lines += "  \(image.configuration.platform) \(image.manifestDescriptor.digest) (\(image.manifest.layers.count) layers)\n"
+            }
+        } else if let image = built.images.first {
+            lines += "Built \(image.configuration.platform) image \(image.manifestDescriptor.digest) (\(image.manifest.layers.count) layers)\n"
+        }
         switch outputs.first {
         case .layout(let path, let tag)?: lines += "Run it: podman run --rm oci:\(path)\(tag.map { ":\($0)" } ?? "")\n"
         case .dockerArchive(let path, _)?: lines += "Run it: podman load -i \(path)\n"

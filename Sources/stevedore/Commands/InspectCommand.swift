@@ -9,7 +9,8 @@ import StevedoreRegistry
 struct InspectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show an image's platform, layers, entrypoint, environment and labels."
+        abstract: "Show an image's platform, layers, entrypoint, environment and labels.",
+        discussion: "A multi-platform image (an index) shows its platforms; --platform shows one of them."
     )
 
     @OptionGroup var image: ImageArgument
@@ -20,8 +21,19 @@ struct InspectCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let image = try await self.image.read { try await $0.loadImage(platform: platform.platform) }
-        let summary = ImageSummary(name: self.image.location.description, image: image)
+        let content = try await self.image.read { try await $0.loadContent(platform: platform.platform) }
+        let name = self.image.location.description
+        if content.isIndex, content.images.count > 1 {
+            let summary = IndexSummary(name: name, content: content)
+            if json {
+                FileHandle.standardOutput.write(try summary.json())
+                print()
+            } else {
+                print(summary.text, terminator: "")
+            }
+            return
+        }
+        let summary = ImageSummary(name: name, image: content.images[0])
         if json {
             FileHandle.standardOutput.write(try summary.json())
             print()
