@@ -9,7 +9,16 @@ packages=(
   busybox-static docker-registry               # a base image and a real registry for the tests
   apache2-utils openssl ca-certificates curl jq pigz git python3 python3-yaml tar gzip time
   gcc-multilib                                 # a 32-bit libc, so the ELF resolver's 32-bit x86 test runs
+  gcc-aarch64-linux-gnu qemu-user-static       # arm64 programs for the multi-platform tests, run under qemu
+  zlib1g-dev:arm64                             # the arm64 zlib those programs link (needs the arm64 architecture)
 )
+
+# arm64 packages (zlib1g-dev:arm64) need dpkg to know the architecture.
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo dpkg --add-architecture arm64
+fi
 
 missing=()
 for package in "${packages[@]}"; do

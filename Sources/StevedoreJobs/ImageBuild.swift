@@ -110,7 +110,7 @@ public struct ImageBuild: Sendable {
         let builder = ImageBuilder(layerOptions: request.layerOptions, logger: logger)
         var images: [Image] = []
         for (recipe, base) in zip(recipes, bases) {
-            let layers = try await makeLayers(recipe, options: builder.layerOptions(for: recipe), request: request, store: store, client: client)
+            let layers = try await makeLayers(recipe, options: builder.layerOptions(for: recipe), request: request, store: store, client: client, namedByPlatform: recipes.count > 1)
             images.append(try builder.assemble(recipe, base: base.map { ImageBuilder.Base(image: $0.image, name: $0.name) }, layers: layers, into: store))
         }
         let content = images.count == 1 ? ImageContent(image: images[0]) : try ImageContent(indexOf: images, annotations: request.settings.annotations)
@@ -125,14 +125,17 @@ public struct ImageBuild: Sendable {
 
     /// The recipe's layers, through the layer cache unless the request turns it off. Without a local output, a
     /// layer the push target already has needs no local blob.
-    private func makeLayers(_ recipe: ImageRecipe, options: LayerOptions, request: BuildRequest, store: BlobStore, client: RegistryClient?) async throws -> [WrittenLayer] {
+    private func makeLayers(
+        _ recipe: ImageRecipe, options: LayerOptions, request: BuildRequest, store: BlobStore, client: RegistryClient?, namedByPlatform: Bool
+    ) async throws -> [WrittenLayer] {
         let cache = request.usesLayerCache ? try LayerCache(root: CacheDirectory.path(environment: registry.environment)) : nil
         var writer = CachedLayerWriter(writer: LayerWriter(options: options), cache: cache, progress: layerProgress)
         if request.outputs.isEmpty, let push = request.push, let client {
             let target = RegistryImageSource(client: client, reference: push)
             writer.remoteHasBlob = { digest in (try? await target.hasBlob(digest)) ?? false }
         }
-        let made = try await writer.write(recipe.layers.map { .init(tree: $0.tree, name: $0.createdBy) }, into: store)
+        let prefix = namedByPlatform ? "\(recipe.platform) " : ""
+        let made = try await writer.write(recipe.layers.map { .init(tree: $0.tree, name: prefix + $0.createdBy) }, into: store)
         for (layer, outcome) in made {
             logger.info("layer", metadata: ["stevedore.layer": "\(layer.descriptor.digest)", "stevedore.outcome": "\(outcome)"])
         }

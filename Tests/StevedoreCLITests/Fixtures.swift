@@ -5,6 +5,8 @@ import StevedoreTestSupport
 enum Fixtures {
     /// A C program that links zlib dynamically and prints its version.
     static let cProgram = Result { try compileC() }
+    /// The same C program cross-compiled for arm64 (`aarch64-linux-gnu-gcc`, Debian's `zlib1g-dev:arm64`).
+    static let cProgramArm64 = Result { try compileC(compiler: "aarch64-linux-gnu-gcc", name: "hello-c-arm64") }
     /// A Swift program built without the static standard library (needs libswiftCore.so and friends).
     static let swiftDynamic = Result { try compileSwift(static: false) }
     /// A Swift program with `-static-stdlib` (still needs glibc, libstdc++…).
@@ -16,7 +18,7 @@ enum Fixtures {
         return path
     }()
 
-    private static func compileC() throws -> String {
+    private static func compileC(compiler: String = "cc", name: String = "hello-c") throws -> String {
         let source = "\(directory)/hello.c"
         try """
             #include <stdio.h>
@@ -27,8 +29,8 @@ enum Fixtures {
                 return 0;
             }
             """.write(toFile: source, atomically: true, encoding: .utf8)
-        let output = "\(directory)/hello-c"
-        let result = try ProcessRunner.run(["cc", "-O2", "-o", output, source, "-lz"])
+        let output = "\(directory)/\(name)"
+        let result = try ProcessRunner.run([compiler, "-O2", "-o", output, source, "-lz"])
         guard result.status == 0 else { throw FixtureError(message: "cc failed: \(result.output)") }
         return output
     }
