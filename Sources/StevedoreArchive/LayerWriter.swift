@@ -1,13 +1,13 @@
 import Foundation
 import StevedoreCore
 
-/// Writes a ``FileTree`` as a reproducible gzip-compressed tar layer into a ``BlobSink``.
+/// Writes a ``FileTree`` as a reproducible gzip- or zstd-compressed tar layer into a ``BlobSink``.
 ///
 /// The same tree and options give the same bytes on any machine, with any thread count: entries are sorted,
 /// every entry gets the same modification time and only the metadata in ``FileTreeEntry``, and compression
-/// is cut into fixed blocks (see ``LayerOptions``). The tar stream is hashed for the diffID and compressed in
-/// the same single pass; the compressed bytes go straight into the sink. Memory stays at a few blocks per
-/// thread whatever the size of the layer.
+/// is cut into fixed blocks (see ``LayerOptions``; zstd: ``ZstdCompressor``). The tar stream is hashed for the
+/// diffID and compressed in the same single pass; the compressed bytes go straight into the sink. Memory stays
+/// at a few blocks per thread whatever the size of the layer.
 public struct LayerWriter: Sendable {
     /// How layers are built.
     public var options: LayerOptions
@@ -17,13 +17,13 @@ public struct LayerWriter: Sendable {
         self.options = options
     }
 
-    /// Writes `tree` as a `tar+gzip` layer into `sink` and commits the blob.
+    /// Writes `tree` as a `tar+gzip` or `tar+zstd` layer into `sink` and commits the blob.
     ///
-    /// The blocking tar and zlib work runs on threads of its own, not on Swift's cooperative pool. On any
+    /// The blocking tar and compression work runs on threads of its own, not on Swift's cooperative pool. On any
     /// error, or when the task is cancelled, the blob is aborted and nothing is committed.
     ///
-    /// - Throws: ``StevedoreError`` (unreadable file, a file changing size while read, a libarchive or zlib
-    ///   failure, a bad hard link, options out of range), or the sink's own error.
+    /// - Throws: ``StevedoreError`` (unreadable file, a file changing size while read, a libarchive, zlib or
+    ///   libzstd failure, a bad hard link, options out of range), or the sink's own error.
     public func write(_ tree: FileTree, to sink: any BlobSink) async throws -> WrittenLayer {
         try options.validate()
         let entries = try tree.validatedEntries()
@@ -49,10 +49,15 @@ public struct LayerWriter: Sendable {
     ) throws -> WrittenLayer {
         if cancellation.isCancelled { throw cancelled }
         let blob = try sink.makeBlobWriter()
-        let compressor = ParallelGzipCompressor(
-            level: options.compression.level, threads: options.threads, blockSize: options.blockSize,
-            output: { try blob.write($0) }
-        )
+        let compressor: any LayerCompressor
+        do {
+            compressor = try options.compression.makeCompressor(
+                threads: options.threads, blockSize: options.blockSize, output: { try blob.write($0) }
+            )
+        } catch {
+            blob.abort()
+            throw error
+        }
         do {
             var hasher = DigestHasher()
             let tar = try TarStreamWriter(modificationTime: options.modificationTime) { bytes in
