@@ -6,7 +6,7 @@
 #
 # Without SOURCE_DIR, a mixed tree of about 220 MB of regular files (BENCH_SIZE_MB) is copied into a scratch
 # directory: half shared libraries from /usr/lib/x86_64-linux-gnu, half text, locales and data from /usr/share,
-# each taken in byte-wise path order, so the same machine gives the same tree.
+# each taken in byte-wise path order (hard links copied as files), so the same machine gives the same tree.
 # Uses STEVEDORE (default: .build/release/stevedore, built if missing). Prints, for each tool and round:
 # seconds, throughput in MB/s of uncompressed tar, CPU seconds, compressed size and peak RSS; then the
 # ratios of the best round of each (BENCH_ROUNDS rounds, default 1, tools interleaved).
@@ -28,7 +28,7 @@ copy_part() {
     find "$source" -xdev -type f -readable -printf '%s\t%P\n' 2>/dev/null | LC_ALL=C sort -t$'\t' -k2 \
         | awk -F'\t' -v max="$max" '{ if (total < max) { print $2; total += $1 } }' > "$WORK/files-$name"
     mkdir -p "$TREE/$name"
-    tar -C "$source" -cf - -T "$WORK/files-$name" | tar -C "$TREE/$name" -xf -
+    tar -C "$source" --hard-dereference -cf - -T "$WORK/files-$name" | tar -C "$TREE/$name" -xf -
 }
 
 if [[ $# -ge 1 ]]; then
