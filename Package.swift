@@ -43,16 +43,21 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
 
         // The image model: digests, descriptors, manifests, configurations, references.
         .target(
             name: "StevedoreCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
-        // Reproducible tar + parallel gzip layers; reading layers back.
+        // Reproducible tar + parallel gzip or zstd layers; reading layers back.
         .target(
             name: "StevedoreArchive",
-            dependencies: ["StevedoreCore", "CArchive", "CZlib"]
+            dependencies: ["StevedoreCore", "CArchive", "CZlib", "CZstd"]
         ),
         // OCI image layout on disk: the blob store.
         .target(

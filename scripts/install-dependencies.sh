@@ -4,10 +4,10 @@
 set -euo pipefail
 
 packages=(
-  libarchive-dev zlib1g-dev                    # the C libraries Stevedore links
+  libarchive-dev zlib1g-dev libzstd-dev        # the C libraries Stevedore links
   skopeo umoci oci-image-tool podman runc      # judges of the images Stevedore writes
   busybox-static docker-registry               # a base image and a real registry for the tests
-  apache2-utils openssl ca-certificates curl jq pigz git python3 python3-yaml tar gzip time
+  apache2-utils openssl ca-certificates curl jq pigz zstd git python3 python3-yaml tar gzip time
   gcc-multilib                                 # a 32-bit libc, so the ELF resolver's 32-bit x86 test runs
   gcc-aarch64-linux-gnu qemu-user-static       # arm64 programs for the multi-platform tests, run under qemu
   zlib1g-dev:arm64                             # the arm64 zlib those programs link (needs the arm64 architecture)

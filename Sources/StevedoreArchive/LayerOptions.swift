@@ -10,7 +10,8 @@ public struct LayerOptions: Hashable, Sendable {
     public var threads: Int
     /// The modification time of every entry, in seconds since 1970 (`SOURCE_DATE_EPOCH`).
     public var modificationTime: Int64
-    /// The size of the pieces the tar stream is cut into for parallel compression; at least 64 KiB.
+    /// The size of the pieces the tar stream is cut into for parallel gzip compression; at least 64 KiB.
+    /// zstd ignores it: libzstd sizes its jobs from the level (see ``ZstdCompressor``).
     public var blockSize: Int
 
     /// Creates options; the defaults are gzip level 6, one thread per active processor, time 0 and 128 KiB blocks.

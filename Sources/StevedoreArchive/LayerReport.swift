@@ -19,6 +19,11 @@ public struct LayerProblem: Hashable, Sendable, CustomStringConvertible {
         case corruptGzip
         /// The gzip stream stops before its end: the blob is truncated.
         case truncatedGzip
+        /// The zstd stream is damaged: bad data, a wrong checksum, a window beyond 128 MiB, or bytes after it
+        /// that are not zstd.
+        case corruptZstd
+        /// The zstd stream stops in the middle of a frame: the blob is truncated.
+        case truncatedZstd
         /// The blob's digest or size differs from its descriptor.
         case digestMismatch
         /// A warning: an entry's path goes through a symbolic link that an earlier entry of the same layer
@@ -60,7 +65,7 @@ public struct LayerReport: Hashable, Sendable {
     public var diffID: Digest
     /// The size of the uncompressed tar stream in bytes.
     public var uncompressedSize: Int64
-    /// The `sha256` of the blob as given (the compressed bytes for a gzip layer).
+    /// The `sha256` of the blob as given (the compressed bytes for a gzip or zstd layer).
     public var blobDigest: Digest
     /// The size of the blob as given.
     public var blobSize: Int64

@@ -1,8 +1,9 @@
 import CZlib
+import CZstd
 import StevedoreCore
 
-/// Checks a layer blob pushed to it in chunks: decompresses it (gzip, several members allowed) or takes it
-/// as a plain tar, hashes the tar stream for the diffID, and lists the tar entries and any problems.
+/// Checks a layer blob pushed to it in chunks: decompresses it (gzip, several members allowed; zstd, several
+/// frames allowed) or takes it as a plain tar, hashes the tar stream for the diffID, and lists the tar entries and any problems.
 ///
 /// Memory stays bounded whatever the layer size: file data is skipped, never held; only the entry paths are
 /// kept. Feed every chunk to ``consume(_:)`` in order, then call ``finish()`` once.
@@ -16,6 +17,7 @@ public final class LayerScanner {
     /// How the blob is compressed.
     public enum Compression: Sendable {
         case gzip
+        case zstd
         case none
     }
 
@@ -26,8 +28,9 @@ public final class LayerScanner {
         /// Holding the first bytes until the format can be told.
         case sniffing
         case inflating
+        case decompressingZstd
         case plain
-        /// Nothing more is read (not a layer, or the gzip stream is broken).
+        /// Nothing more is read (not a layer, or the compressed stream is broken).
         case stopped
     }
 
@@ -43,6 +46,9 @@ public final class LayerScanner {
     private var extraProblems: [LayerProblem] = []
     private var stream: UnsafeMutablePointer<z_stream>?
     private var memberEnded = false
+    private var zstdStream: OpaquePointer?
+    /// Whether the last zstd frame read so far is complete (`ZSTD_decompressStream` returned 0).
+    private var zstdFrameEnded = false
     private var isFinished = false
     private let output: UnsafeMutableRawBufferPointer
 
@@ -52,16 +58,18 @@ public final class LayerScanner {
         self.output = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.outputSize, alignment: 64)
     }
 
-    /// A scanner for a layer of media type `mediaType` (OCI or Docker, gzip or uncompressed).
+    /// A scanner for a layer of media type `mediaType` (OCI or Docker; gzip, zstd or uncompressed).
     ///
-    /// - Throws: ``StevedoreError`` `unsupportedMediaType` for other types, e.g. zstd layers.
+    /// - Throws: ``StevedoreError`` `unsupportedMediaType` for other types.
     public convenience init(mediaType: MediaType) throws {
         if mediaType.isGzipLayer {
             self.init(compression: .gzip)
+        } else if mediaType.isZstdLayer {
+            self.init(compression: .zstd)
         } else if mediaType.isUncompressedLayer {
             self.init(compression: .none)
         } else {
-            throw StevedoreError(.unsupportedMediaType, "layers of type \(mediaType) cannot be read; gzip and uncompressed tar layers can")
+            throw StevedoreError(.unsupportedMediaType, "layers of type \(mediaType) cannot be read; gzip, zstd and uncompressed tar layers can")
         }
     }
 
@@ -71,12 +79,13 @@ public final class LayerScanner {
             stream.deinitialize(count: 1)
             stream.deallocate()
         }
+        ZSTD_freeDStream(zstdStream)
         output.deallocate()
     }
 
     /// Takes the next chunk of the blob.
     ///
-    /// - Throws: ``StevedoreError`` `compressionFailure` when zlib cannot start or runs out of memory, or
+    /// - Throws: ``StevedoreError`` `compressionFailure` when zlib or libzstd cannot start or runs out of memory, or
     ///   `invalidOptions` when called after ``finish()``. Problems in the data are reported, not thrown.
     public func consume(_ chunk: UnsafeRawBufferPointer) throws {
         guard !isFinished else {
@@ -89,6 +98,8 @@ public final class LayerScanner {
             if sniffed.count >= Self.sniffLength { try decideFormat() }
         case .inflating:
             try inflate(chunk)
+        case .decompressingZstd:
+            decompressZstd(chunk)
         case .plain:
             deliver(chunk)
         case .stopped:
@@ -106,7 +117,9 @@ public final class LayerScanner {
         switch mode {
         case .inflating where !memberEnded:
             extraProblems.append(LayerProblem(.truncatedGzip, "the gzip stream stops before its end after \(blobHasher.count) bytes: the blob is truncated"))
-        case .inflating, .plain:
+        case .decompressingZstd where !zstdFrameEnded:
+            extraProblems.append(LayerProblem(.truncatedZstd, "the zstd stream stops before the end of its frame after \(blobHasher.count) bytes: the blob is truncated"))
+        case .inflating, .decompressingZstd, .plain:
             tar.finish()
         case .sniffing, .stopped:
             break
@@ -134,24 +147,41 @@ public final class LayerScanner {
         let head = sniffed
         sniffed = []
         let isGzip = head.count >= 2 && head[0] == 0x1f && head[1] == 0x8b
+        // A zstd frame, or a skippable frame (magic 0x184D2A5?), which may come first.
+        let isZstd = head.count >= 4
+            && (head[0..<4].elementsEqual([0x28, 0xb5, 0x2f, 0xfd]) || (head[0] & 0xf0 == 0x50 && head[1..<4].elementsEqual([0x2a, 0x4d, 0x18])))
         let isTar = head.count >= 263 && head[257..<262].elementsEqual("ustar".utf8)
-        switch (compression, isGzip) {
-        case (.gzip, true):
+        switch (compression, isGzip, isZstd) {
+        case (.gzip, true, _):
             try startInflating()
             try head.withUnsafeBytes { try inflate($0) }
-        case (.gzip, false):
+        case (.zstd, _, true):
+            try startZstd()
+            head.withUnsafeBytes { decompressZstd($0) }
+        case (.gzip, false, true):
+            extraProblems.append(LayerProblem(.mediaTypeMismatch, "the layer is labelled gzip but is zstd; label it application/vnd.oci.image.layer.v1.tar+zstd"))
+            mode = .stopped
+        case (.zstd, true, false):
+            extraProblems.append(LayerProblem(.mediaTypeMismatch, "the layer is labelled zstd but is gzip; label it application/vnd.oci.image.layer.v1.tar+gzip"))
+            mode = .stopped
+        case (.gzip, false, false), (.zstd, false, false):
+            let name = compression == .gzip ? "gzip" : "zstd"
             if isTar {
-                extraProblems.append(LayerProblem(.mediaTypeMismatch, "the layer is labelled gzip but is a plain tar; label it application/vnd.oci.image.layer.v1.tar or compress it with gzip"))
+                extraProblems.append(LayerProblem(.mediaTypeMismatch, "the layer is labelled \(name) but is a plain tar; label it application/vnd.oci.image.layer.v1.tar or compress it with \(name)"))
                 mode = .plain
                 head.withUnsafeBytes { deliver($0) }
             } else {
-                extraProblems.append(LayerProblem(.mediaTypeMismatch, "the layer is labelled gzip but does not start with the gzip magic bytes 1f 8b, nor is it a tar"))
+                let magic = compression == .gzip ? "1f 8b" : "28 b5 2f fd"
+                extraProblems.append(LayerProblem(.mediaTypeMismatch, "the layer is labelled \(name) but does not start with the \(name) magic bytes \(magic), nor is it a tar"))
                 mode = .stopped
             }
-        case (.none, true):
+        case (.none, true, _):
             extraProblems.append(LayerProblem(.mediaTypeMismatch, "the layer is labelled as an uncompressed tar but is gzip; label it application/vnd.oci.image.layer.v1.tar+gzip"))
             mode = .stopped
-        case (.none, false):
+        case (.none, false, true) where !isTar:
+            extraProblems.append(LayerProblem(.mediaTypeMismatch, "the layer is labelled as an uncompressed tar but is zstd; label it application/vnd.oci.image.layer.v1.tar+zstd"))
+            mode = .stopped
+        case (.none, false, _):
             mode = .plain
             head.withUnsafeBytes { deliver($0) }
         }
@@ -216,6 +246,45 @@ public final class LayerScanner {
         }
         guard stream.pointee.avail_in > 0 else { return }
         throw StevedoreError(.compressionFailure, "zlib made no progress decompressing the layer")
+    }
+
+    private func startZstd() throws {
+        guard let stream = ZSTD_createDStream() else {
+            throw StevedoreError(.compressionFailure, "libzstd could not start a decompressor (out of memory?)")
+        }
+        // libzstd's default limit: a frame asking for a window above 128 MiB is reported, not decoded.
+        let status = ZSTD_DCtx_setParameter(stream, ZSTD_d_windowLogMax, 27)
+        guard ZSTD_isError(status) == 0 else {
+            ZSTD_freeDStream(stream)
+            throw StevedoreError(.compressionFailure, "libzstd refused the window limit: \(ZstdCompressor.errorName(status))")
+        }
+        zstdStream = stream
+        mode = .decompressingZstd
+    }
+
+    private func decompressZstd(_ chunk: UnsafeRawBufferPointer) {
+        guard let zstdStream, let outputBase = output.baseAddress, chunk.count > 0 else { return }
+        var input = ZSTD_inBuffer(src: chunk.baseAddress, size: chunk.count, pos: 0)
+        while true {
+            let startsNewFrame = zstdFrameEnded && input.pos < input.size
+            var out = ZSTD_outBuffer(dst: outputBase, size: Self.outputSize, pos: 0)
+            let status = ZSTD_decompressStream(zstdStream, &out, &input)
+            if out.pos > 0 { deliver(UnsafeRawBufferPointer(start: outputBase, count: out.pos)) }
+            if ZSTD_isError(status) != 0 {
+                let reason = ZstdCompressor.errorName(status)
+                let offset = blobHasher.count - Int64(input.size - input.pos)
+                let message = startsNewFrame
+                    ? "the bytes after the zstd frame, near offset \(offset), are not zstd (\(reason))"
+                    : "the zstd stream is corrupt near offset \(offset): \(reason)"
+                extraProblems.append(LayerProblem(.corruptZstd, message))
+                zstdFrameEnded = true
+                mode = .stopped
+                return
+            }
+            zstdFrameEnded = status == 0
+            // Done when the input is used up and the output buffer was not filled (nothing is left to flush).
+            if input.pos == input.size, out.pos < out.size { return }
+        }
     }
 
     private func deliver(_ bytes: UnsafeRawBufferPointer) {

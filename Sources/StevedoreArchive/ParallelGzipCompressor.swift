@@ -278,3 +278,5 @@ final class ParallelGzipCompressor: @unchecked Sendable {
         throw StevedoreError(.compressionFailure, "zlib did not finish a block of \(job.count) bytes")
     }
 }
+
+extension ParallelGzipCompressor: LayerCompressor {}

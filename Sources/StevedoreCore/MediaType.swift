@@ -52,6 +52,10 @@ public struct MediaType: RawRepresentable, Hashable, Sendable, Codable, CustomSt
         self == .ociLayerGzip || self == .dockerLayerGzip || self == .dockerForeignLayerGzip
             || self == "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip"
     }
+    /// A layer compressed with zstd.
+    public var isZstdLayer: Bool {
+        self == .ociLayerZstd || self == "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd"
+    }
     /// An uncompressed tar layer.
     public var isUncompressedLayer: Bool {
         self == .ociLayer || self == "application/vnd.oci.image.layer.nondistributable.v1.tar"

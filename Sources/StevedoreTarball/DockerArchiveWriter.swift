@@ -7,7 +7,8 @@ import StevedoreCore
 ///
 /// The tarball has both forms Docker ≥ 25 writes: `manifest.json` + `repositories` for older loaders, and
 /// `oci-layout` + `index.json` + `blobs/sha256/…` for OCI-aware ones. Layers are stored as they are in the
-/// image (gzip). The file is written to a temporary name beside the target and renamed when complete, and
+/// image, gzip or zstd (recompressing would change their digests); `podman load` and skopeo read zstd layers,
+/// `docker load` from Docker 23 on. The file is written to a temporary name beside the target and renamed when complete, and
 /// its bytes depend only on the image and the name.
 public struct DockerArchiveWriter: Sendable {
     /// The tarball to write.

@@ -7,7 +7,7 @@ struct LayerWritingOptions: ParsableArguments {
     @Option(name: .customLong("source-date-epoch"), help: ArgumentHelp("Seconds since 1970 used for every time stamp (default: $SOURCE_DATE_EPOCH, else 0).", valueName: "SECONDS"))
     var sourceDateEpoch: Int64?
 
-    @Option(help: ArgumentHelp("How layers are compressed (default: gzip:6); part of the reproducibility inputs.", valueName: "gzip[:1-9]"), transform: Parse.compression)
+    @Option(help: ArgumentHelp("How layers are compressed (default: gzip:6; zstd's default level is 3, and older runtimes cannot read it); part of the reproducibility inputs.", valueName: "gzip[:1-9]|zstd[:1-19]"), transform: Parse.compression)
     var compression: LayerCompression?
 
     @Option(name: .customLong("compression-level"), help: ArgumentHelp("The gzip level from 1 to 9 (the same as --compression gzip:LEVEL).", valueName: "LEVEL"))
@@ -23,6 +23,9 @@ struct LayerWritingOptions: ParsableArguments {
         if let compressionLevel {
             guard (1...9).contains(compressionLevel) else {
                 throw ValidationError("--compression-level must be from 1 to 9")
+            }
+            if case .zstd = compression {
+                throw ValidationError("--compression-level is gzip's level; for zstd give --compression zstd:LEVEL")
             }
             if let compression, compression != .gzip(level: compressionLevel) {
                 throw ValidationError("--compression-level \(compressionLevel) contradicts --compression \(compression); give one of them")
