@@ -15,8 +15,8 @@ extension RegistryTransport {
     }
 
     /// `error` of a request to `url` through `proxy`: a `407` as ``StevedoreError`` `proxyUnauthorized`, any
-    /// other refusal of the proxy or lost connection as a ``TransientFailure`` that names the proxy; TLS
-    /// errors, time bounds and cancellation as they are.
+    /// other refusal of the proxy as `connectionFailed`, a lost connection as a ``TransientFailure`` that
+    /// names the proxy; TLS errors, time bounds and cancellation as they are.
     static func proxyFailure(_ error: any Error, proxy: ProxyServer, url: String) -> any Error {
         let target = ProxySettings.target(of: url)
         let destination = target.map { $0.host.contains(":") ? "[\($0.host)]:\($0.port)" : "\($0.host):\($0.port)" } ?? hostPort(of: url)
@@ -29,7 +29,11 @@ extension RegistryTransport {
                 return StevedoreError(.proxyUnauthorized, "the proxy \(proxy) \(problem): it answered 407 Proxy Authentication Required to CONNECT \(destination); \(hint)")
             }
             if error == .invalidProxyResponse {
-                return TransientFailure(lastAnswer: "the proxy \(proxy) (from \(proxy.variable)) refused to CONNECT to \(destination); check that it allows CONNECT to port \(target?.port ?? 443), or name \(target?.host ?? destination) in NO_PROXY")
+                // async-http-client does not say which status the proxy sent. It is most often a lasting refusal
+                // (tinyproxy answers 401 to a wrong password, squid 403 to a port it does not tunnel), so
+                // retrying would only delay the message.
+                let credentials = proxy.hasCredentials ? "the user name and password in \(proxy.variable) (some proxies refuse wrong ones with 401 or 403), " : ""
+                return StevedoreError(.connectionFailed, "the proxy \(proxy) (from \(proxy.variable)) refused to CONNECT to \(destination): it answered neither 200 nor 407; check \(credentials)that it allows CONNECT to port \(target?.port ?? 443), or name \(target?.host ?? destination) in NO_PROXY")
             }
             if error == .deadlineExceeded || error == .alreadyShutdown || error == .cancelled { return error }
         }

@@ -176,8 +176,10 @@ struct ProxySettingsTests {
         #expect(error.code == .proxyUnauthorized)
         #expect(error.message == "the proxy http://***@proxy.example:3128 refused the credentials in https_proxy: it answered 407 Proxy Authentication Required to CONNECT registry.example:5000; check the user name and password in https_proxy (percent-encode special characters)")
         let lost = RegistryTransport.proxyFailure(HTTPClientError.invalidProxyResponse, proxy: proxy, url: "https://registry.example/v2/")
-        let failure = try #require(lost as? TransientFailure)
-        #expect(failure.lastAnswer.contains("refused to CONNECT to registry.example:443"))
-        #expect(!failure.lastAnswer.contains("Secret1"))
+        let failure = try #require(lost as? StevedoreError)
+        #expect(failure.code == .connectionFailed)
+        #expect(failure.message.contains("refused to CONNECT to registry.example:443"))
+        #expect(failure.message.contains("check the user name and password in https_proxy"))
+        #expect(!failure.message.contains("Secret1"))
     }
 }
