@@ -11,6 +11,7 @@ packages=(
   gcc-multilib                                 # a 32-bit libc, so the ELF resolver's 32-bit x86 test runs
   gcc-aarch64-linux-gnu qemu-user-static       # arm64 programs for the multi-platform tests, run under qemu
   zlib1g-dev:arm64                             # the arm64 zlib those programs link (needs the arm64 architecture)
+  tinyproxy                                    # an HTTP proxy for the HTTPS_PROXY/NO_PROXY tests
 )
 
 # arm64 packages (zlib1g-dev:arm64) need dpkg to know the architecture.

@@ -192,6 +192,11 @@ extension StevedoreError.Code {
     public static let rejected = Self("registry.rejected", category: .failure)
     /// A platform, media type or option is not available for this image.
     public static let unsupported = Self("registry.unsupported", category: .failure)
+    /// A proxy variable (`HTTPS_PROXY`, `HTTP_PROXY`, their lowercase forms) is not an `http://` proxy URL,
+    /// or a `NO_PROXY` entry is malformed.
+    public static let invalidProxy = Self("registry.invalid-proxy", category: .usage)
+    /// The proxy refused the credentials in its URL, or needs some and has none (`407`).
+    public static let proxyUnauthorized = Self("registry.proxy-unauthorized", category: .denied)
 
     // MARK: StevedoreScaffold
     // An error while writing the GitHub Actions workflow into a package.

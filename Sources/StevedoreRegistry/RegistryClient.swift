@@ -15,7 +15,8 @@ public final class RegistryClient: Sendable {
 
     /// Creates a client.
     ///
-    /// - Throws: ``StevedoreError`` with code `tlsFailure` when the CA file cannot be read.
+    /// - Throws: ``StevedoreError`` with code `tlsFailure` when the CA file cannot be read, `invalidProxy`
+    ///   when a proxy variable of the configuration's environment is malformed.
     public init(configuration: RegistryConfiguration = RegistryConfiguration()) throws {
         self.configuration = configuration
         self.transport = try RegistryTransport(configuration: configuration)

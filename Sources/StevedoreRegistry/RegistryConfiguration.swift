@@ -32,7 +32,8 @@ public struct RegistryConfiguration: Sendable {
     public var progress: any TransferProgress
     /// Where requests are logged (never with credentials).
     public var logger: Logger
-    /// The environment, for `SSL_CERT_FILE`.
+    /// The environment, for `SSL_CERT_FILE` and the proxy variables (`HTTPS_PROXY`, `HTTP_PROXY`,
+    /// `NO_PROXY` and their lowercase forms; see ``ProxySettings``).
     public var environment: [String: String]
 
     /// The default idle timeout: 30 s without a byte, well under a minute (a healthy registry sends bytes far

@@ -148,7 +148,7 @@ extension RegistryTransport {
     /// requests: `shownAs` (method and URL without query), status, size and time; never a header.
     private func executeLogged(_ request: HTTPClientRequest, shownAs: String, deadline: OperationDeadline) async throws -> HTTPClientResponse {
         let started = ContinuousClock.now
-        let response = try await http.execute(request, deadline: deadline.nioDeadline, logger: nil)
+        let response = try await execute(request, deadline: deadline)
         logger.debug("\(shownAs) \(response.status.code), \(response.headers.first(name: "Content-Length") ?? "?") bytes, \(Self.milliseconds(since: started)) ms")
         return response
     }

@@ -11,11 +11,12 @@ extension RegistryTransport {
     func classify(_ error: any Error, request: RegistryRequest, deadline: OperationDeadline) -> any Error {
         if error is CancellationError { return error }
         if let error = error as? StevedoreError { return error }
+        if error is TransientFailure { return error }
         if let error = error as? HTTPClientError, error == .deadlineExceeded {
             return StevedoreError(.timedOut, "gave up on \(request.registry) after \(deadline.elapsedText): the time bound of \(Self.seconds(deadline.seconds)) ran out during \(request.summary)")
         }
         let text = Self.describe(error)
-        if error is NIOSSLError || error is BoringSSLError || text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("handshake") {
+        if Self.isTLSFailure(error) {
             return StevedoreError(.tlsFailure, "TLS with \(request.registry) failed: \(text); if the registry uses a private CA, pass --ca-file CA.pem (or set SSL_CERT_FILE)")
         }
         return TransientFailure(lastAnswer: "connection error: \(text)")
@@ -78,6 +79,12 @@ extension RegistryTransport {
 
     /// `404 Not Found`; a reason phrase the registry chose is stripped of control characters.
     static func statusText(_ status: HTTPResponseStatus) -> String { RegistryErrorBody.printable("\(status.code) \(status.reasonPhrase)", limit: 100) }
+
+    /// Whether `error` is TLS failing (an untrusted certificate, a failed handshake).
+    static func isTLSFailure(_ error: any Error) -> Bool {
+        let text = describe(error)
+        return error is NIOSSLError || error is BoringSSLError || text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("handshake")
+    }
 
     static func describe(_ error: any Error) -> String {
         RegistryErrorBody.printable("\(error)")

@@ -8,12 +8,14 @@ import StevedoreCore
 /// Sends requests to registries: picks HTTPS (or allowed plain HTTP), authenticates, follows redirects,
 /// retries, and turns error answers into ``StevedoreError``s.
 final class RegistryTransport: Sendable {
-    let http: HTTPClient
+    /// The direct client and the proxied ones, picked per request by ``ProxySettings/proxy(for:)``.
+    let clients: RegistryHTTPClients
     let configuration: RegistryConfiguration
     let sessions = RegistrySessions()
 
     init(configuration: RegistryConfiguration) throws {
         self.configuration = configuration
+        let proxies = try ProxySettings(environment: configuration.environment)
         var http = HTTPClient.Configuration(
             tlsConfiguration: try Self.tlsConfiguration(configuration),
             redirectConfiguration: .disallow,
@@ -27,16 +29,11 @@ final class RegistryTransport: Sendable {
         // A failed connection fails its request at once: the retry policy (with its time bound) decides what
         // comes next, and an untrusted certificate is reported immediately.
         http.connectionPool.retryConnectionEstablishment = false
-        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: http)
+        self.clients = RegistryHTTPClients(configuration: http, proxies: proxies, logger: configuration.logger)
     }
 
     func shutdown() async throws {
-        try await http.shutdown()
-    }
-
-    deinit {
-        // A client dropped without shutdown() still releases its connections (a second shutdown is harmless).
-        http.shutdown(queue: .global()) { _ in }
+        try await clients.shutdown()
     }
 
     var logger: Logger { configuration.logger }
@@ -88,7 +85,7 @@ final class RegistryTransport: Sendable {
             let started = ContinuousClock.now
             let response: HTTPClientResponse
             do {
-                response = try await self.http.execute(http, deadline: deadline.nioDeadline, logger: nil)
+                response = try await execute(http, deadline: deadline)
             } catch {
                 logger.debug("\(request.method.rawValue) \(Self.withoutQuery(url)) failed after \(Self.milliseconds(since: started)) ms")
                 throw classify(error, request: request, deadline: deadline)

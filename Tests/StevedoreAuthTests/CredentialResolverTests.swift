@@ -89,6 +89,18 @@ struct CredentialResolverTests {
         return resolver
     }
 
+    /// Issue 13: a helper that fetches credentials over the network needs the proxy variables, as given.
+    @Test func helpersGetTheProxyVariables() throws {
+        let home = try TemporaryDirectory()
+        var resolver = try Self.resolver(helper: #"read server; printf '{"Username":"%s %s","Secret":"%s"}' "$HTTPS_PROXY" "$no_proxy" "$http_proxy""#, registry: "proxied.example", in: home)
+        resolver.environment["HTTPS_PROXY"] = "http://user:p%40ss@proxy.example:3128"
+        resolver.environment["http_proxy"] = "http://proxy.example:8080"
+        resolver.environment["no_proxy"] = "10.0.0.0/8,.internal"
+        let credential = try resolver.credential(for: "proxied.example")
+        #expect(credential?.username == "http://user:p%40ss@proxy.example:3128 10.0.0.0/8,.internal")
+        #expect(credential?.secret == "http://proxy.example:8080")
+    }
+
     @Test("a helper that closes standard input without reading it still answers", arguments: 0..<5)
     func helperClosingStandardInput(round: Int) throws {
         let home = try TemporaryDirectory()

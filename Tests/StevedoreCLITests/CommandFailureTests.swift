@@ -35,6 +35,7 @@ struct CommandFailureTests {
         (.manifestNotFound, 66), (.repositoryNotFound, 66), (.unauthorized, 77), (.denied, 77),
         (.transferDigestMismatch, 1), (.transferSizeMismatch, 1), (.timedOut, 1), (.retriesExhausted, 1), (.connectionFailed, 1),
         (.tlsFailure, 1), (.invalidResponse, 1), (.rejected, 1), (.unsupported, 1),
+        (.invalidProxy, 64), (.proxyUnauthorized, 77),
         // Credentials.
         (.unreadableCredentialFile, 1), (.helperFailed, 1), (.unwritableFile, 1), (.invalidCredential, 1),
         // Deploy.
@@ -75,6 +76,7 @@ struct CommandFailureTests {
             .tagUnavailable, .checksFailed, .kamalLaunchFailed, .fileExists, .workflowNotExtensible, .writeFailed,
             .invalidProductName, .notAPackage, .workflowWriteFailed, .missingRepository, .invalidArgument, .missingRevision,
             .gitFailed, .commandFailed, .outputFailed, .unusableLocation, .verificationFailed,
+            .invalidProxy, .proxyUnauthorized,
         ]
         #expect(Set(all.map(\.rawValue)).count == all.count)
     }

@@ -77,4 +77,21 @@ import StevedoreCore
         #expect(try errors.text() == "kamal stand-in: a warning on stderr\n")
         #expect(try kamal.environment()["KAMAL_REGISTRY_PASSWORD"] == "ghp_secret")
     }
+
+    /// Issue 13: Kamal reaches registries and hosts through the proxy the user set, so it gets the variables as given.
+    @Test func kamalGetsTheProxyVariables() async throws {
+        let tools = try TemporaryDirectory()
+        let kamal = try KamalStandIn(in: tools)
+        let output = try CapturedOutput(in: tools, name: "stdout")
+        let errors = try CapturedOutput(in: tools, name: "stderr")
+        let invocation = KamalInvocation(executable: [kamal.path], arguments: ["deploy"], secretEnvironment: [:], workingDirectory: tools.path)
+        let proxies = [
+            "HTTPS_PROXY": "http://user:p%40ss@proxy.example:3128", "https_proxy": "http://proxy.example:3129",
+            "HTTP_PROXY": "http://proxy.example:8080", "NO_PROXY": "10.0.0.0/8,.internal", "no_proxy": "*",
+        ]
+        let base = ["KAMAL_RECORD_DIR": kamal.recordDirectory, "KAMAL_EXIT_STATUS": "0", "PATH": "/usr/bin:/bin"].merging(proxies) { $1 }
+        #expect(try await invocation.run(baseEnvironment: base, output: output.handle, errorOutput: errors.handle) == 0)
+        let received = try kamal.environment()
+        for (name, value) in proxies { #expect(received[name] == value, "\(name)") }
+    }
 }

@@ -86,6 +86,8 @@ public final class RegistryTestEnvironment: @unchecked Sendable {
             "REGISTRY_AUTH_FILE": nil, "XDG_RUNTIME_DIR": nil, "XDG_CONFIG_HOME": nil, "NETRC": nil,
             "GITHUB_TOKEN": nil, "STEVEDORE_REGISTRY_USERNAME": nil, "STEVEDORE_REGISTRY_PASSWORD": nil,
             "SSL_CERT_FILE": nil, "STEVEDORE_CACHE_DIR": directory.appending("cache"),
+            // The machine's proxy would be used for 127.0.0.1 too: only the proxy tests set one.
+            "HTTPS_PROXY": nil, "https_proxy": nil, "HTTP_PROXY": nil, "http_proxy": nil, "NO_PROXY": nil, "no_proxy": nil,
         ]
     }
 
