@@ -20,7 +20,7 @@ struct RegistryPlainHTTPTests {
         let refused = try env.stevedore(["push", "oci-layout:\(source):v1", target, "--retries", "1"])
         #expect(refused.status == 1, "\(refused.output)")
         let error = refused.stderr.split(separator: "\n").last.map(String.init) ?? ""
-        #expect(error.hasPrefix("error: TLS with \(proxy.address) failed:"), "\(refused.stderr)")
+        #expect(error.hasPrefix("error: TLS with \(proxy.address) failed: it does not answer in TLS (a plain-HTTP registry is used only with --insecure-registry \(proxy.address))"), "\(refused.stderr)")
         // Not one request went over plain HTTP: the proxy logs every request it understood.
         #expect(!proxy.log.contains(" -> "), "\(proxy.log)")
         #expect(try env.skopeoDigest("\(env.address)/team/app:v1") == nil)
