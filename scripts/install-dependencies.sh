@@ -12,6 +12,7 @@ packages=(
   gcc-aarch64-linux-gnu qemu-user-static       # arm64 programs for the multi-platform tests, run under qemu
   zlib1g-dev:arm64                             # the arm64 zlib those programs link (needs the arm64 architecture)
   tinyproxy                                    # an HTTP proxy for the HTTPS_PROXY/NO_PROXY tests
+  stress-ng                                    # keeps a core busy while scripts/stress-tests.sh repeats the suites
 )
 
 # arm64 packages (zlib1g-dev:arm64) need dpkg to know the architecture.

@@ -16,6 +16,10 @@ extension RegistryTransport {
             return StevedoreError(.timedOut, "gave up on \(request.registry) after \(deadline.elapsedText): the time bound of \(Self.seconds(deadline.seconds)) ran out during \(request.summary)")
         }
         let text = Self.describe(error)
+        if text.contains("WRONG_VERSION_NUMBER") {
+            // The server answered the handshake with something that is not TLS, most often plain HTTP.
+            return StevedoreError(.tlsFailure, "TLS with \(request.registry) failed: it does not answer in TLS (a plain-HTTP registry is used only with --insecure-registry \(request.registry)): \(text)")
+        }
         if Self.isTLSFailure(error) {
             return StevedoreError(.tlsFailure, "TLS with \(request.registry) failed: \(text); if the registry uses a private CA, pass --ca-file CA.pem (or set SSL_CERT_FILE)")
         }

@@ -40,11 +40,10 @@ import Testing
         let second = try TemporaryDirectory("stevedore-host-b")
         let firstRoot = first.appending("src")
         let secondRoot = second.appending("deeper/other-name")
-        let oldMask = umask(0o022)
         try LayerFixtures.makeHostDirectory(at: firstRoot)
-        umask(0o077)
+        // The modes a umask of 077 gives, set explicitly: umask() is process-wide, and parallel tests share it.
         try LayerFixtures.makeHostDirectory(at: secondRoot, fileMode: 0o600, directoryMode: 0o700)
-        umask(oldMask)
+        for directory in [second.appending("deeper"), secondRoot] { chmod(directory, 0o700) }
         // Different owners, access and modification times on the second copy.
         try LayerFixtures.shell("chown -R -h 1234:5678 '\(secondRoot)' && find '\(secondRoot)' -exec touch -h -d '2001-02-03 04:05:06' {} + && touch -a -d '1999-01-01' '\(secondRoot)/lib/data.bin'")
         var firstTree = FileTree()
@@ -275,10 +274,7 @@ import Testing
         #expect(report.entries == ["data/", "data/sparse"])
         let listing = try LayerFixtures.shell("tar -tvzf '\(store.path(of: layer.descriptor.digest))'")
         #expect(listing.contains(" \(size + 3) 1970-01-01 00:00 data/sparse"))
-        // Streamed, not buffered: this process never came near the layer's size.
-        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
-        let peakKilobytes = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
-            .flatMap { Int($0.split(separator: " ")[1]) } ?? Int.max
-        #expect(peakKilobytes < 400 * 1024)
+        // That it streams in bounded memory is measured on a `stevedore build` process of its own
+        // (BuildMemoryTests): this test process is shared with every parallel test.
     }
 }

@@ -45,24 +45,38 @@ extension PluginTests {
             let runnable = "/tmp/plugin-image-\(UUID().uuidString.prefix(8).lowercased())"
             try FileManager.default.copyItem(atPath: layout, toPath: runnable)
             defer { try? FileManager.default.removeItem(atPath: runnable) }
-            let port = try BackgroundProcess.freePort()
-            // In the foreground: a detached `podman run -d` leaves conmon holding descriptors that keep
-            // Foundation from noticing podman's exit.
-            let name = "plugin-hello-\(UUID().uuidString.prefix(8).lowercased())"
-            let server = try BackgroundProcess(
-                podman.command(["run", "--rm", "--name", name, "--network=host", "-e", "PORT=\(port)", "oci:\(runnable):latest"]),
-                logPath: podman.storage.appending("server.log"))
+            // The server cannot bind port 0 and report it (its output is buffered in the container): a port free a
+            // moment ago, and another one if the server exits because something took that port meanwhile.
+            var port = 0
+            var server: BackgroundProcess?
+            var name = ""
             defer {
-                _ = try? podman.run(["rm", "-f", "-t", "1", name])
-                server.stop()
+                if let server {
+                    _ = try? podman.run(["rm", "-f", "-t", "1", name])
+                    server.stop()
+                }
             }
             var up: ProcessResult?
-            for _ in 0..<150 {
-                let attempt = try ProcessRunner.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/up"], timeout: 5)
-                if attempt.stdout == "200" { up = attempt; break }
-                usleep(200_000)
+            for _ in 0..<3 where up == nil {
+                if let server {
+                    _ = try? podman.run(["rm", "-f", "-t", "1", name])
+                    server.stop()
+                }
+                port = try BackgroundProcess.freePort()
+                name = "plugin-hello-\(UUID().uuidString.prefix(8).lowercased())"
+                // In the foreground: a detached `podman run -d` leaves conmon holding descriptors that keep
+                // Foundation from noticing podman's exit.
+                let started = try BackgroundProcess(
+                    podman.command(["run", "--rm", "--name", name, "--network=host", "-e", "PORT=\(port)", "oci:\(runnable):latest"]),
+                    logPath: podman.storage.appending("server.log"))
+                server = started
+                for _ in 0..<150 where started.isRunning {
+                    let attempt = try ProcessRunner.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/up"], timeout: 5)
+                    if attempt.stdout == "200" { up = attempt; break }
+                    usleep(200_000)
+                }
             }
-            #expect(up?.stdout == "200", "the server did not answer /up with 200; podman's log:\n\(server.log)")
+            #expect(up?.stdout == "200", "the server did not answer /up with 200; podman's log:\n\(server?.log ?? "")")
             let page = try ProcessRunner.run(["curl", "-fsS", "http://127.0.0.1:\(port)/"], timeout: 10)
             #expect(page.status == 0 && page.stdout.contains("Hello from a Swift server"), "\(page.output)")
             #expect(try ProcessRunner.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/missing"], timeout: 5).stdout == "404")

@@ -7,8 +7,6 @@ import Testing
 struct ReproducibilityTests {
     /// Writes the same resources and executable under `root` with the given file-system accidents.
     func makeInputs(root: String, umask newMask: mode_t, parentMode: Int, owner: uid_t, mtime: String, reverse: Bool) throws -> (String, String) {
-        let previous = umask(newMask)
-        defer { umask(previous) }
         let base = "\(root)/deep/parent"
         try FileManager.default.createDirectory(atPath: "\(base)/res/sub", withIntermediateDirectories: true)
         var files = [("res/a.txt", "alpha\n"), ("res/sub/b.txt", "beta\n"), ("res/z.txt", "zulu\n"), ("res/sub/long-\(String(repeating: "x", count: 120)).txt", "long\n"), ("res/ünïcødé.txt", "u\n")]
@@ -16,6 +14,7 @@ struct ReproducibilityTests {
         for (path, text) in files {
             FileManager.default.createFile(atPath: "\(base)/\(path)", contents: Data(text.utf8))
         }
+        try Self.applyUmask(newMask, under: root)
         try FileManager.default.createSymbolicLink(atPath: "\(base)/res/link", withDestinationPath: "a.txt")
         let executable = "\(base)/hello-c"
         try FileManager.default.copyItem(atPath: try Fixtures.cProgram.get(), toPath: executable)
@@ -85,5 +84,15 @@ struct ReproducibilityTests {
         #expect(NSDictionary(dictionary: configs[0]).isEqual(to: configs[1]))
         #expect(listings[0] == listings[1])
         #expect(listings[0].contains { $0.hasPrefix("drwxrwxrwt 0/0 0 tmp/") })
+    }
+
+    /// Gives every file and directory under `root` the mode it would have been created with under the umask
+    /// `mask`, without calling umask(), which is process-wide and would change the files parallel tests create.
+    static func applyUmask(_ mask: mode_t, under root: String) throws {
+        let result = try ProcessRunner.run([
+            "sh", "-c", #"find "$1" -type d -exec chmod "$2" {} + && find "$1" -type f -exec chmod "$3" {} +"#, "sh",
+            root, String(0o777 & ~mask, radix: 8), String(0o666 & ~mask, radix: 8),
+        ])
+        guard result.status == 0 else { throw FixtureError(message: "chmod under \(root) failed: \(result.output)") }
     }
 }

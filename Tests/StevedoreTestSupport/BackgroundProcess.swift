@@ -27,6 +27,9 @@ public final class BackgroundProcess: @unchecked Sendable {
         try? log.close()
     }
 
+    /// The process's id.
+    public var processIdentifier: Int32 { process.processIdentifier }
+
     /// Whether the process still runs.
     public var isRunning: Bool { process.isRunning }
 
@@ -47,7 +50,9 @@ public final class BackgroundProcess: @unchecked Sendable {
 
     deinit { stop() }
 
-    /// A TCP port on 127.0.0.1 that was free a moment ago.
+    /// A TCP port on 127.0.0.1 that was free a moment ago, for a server that cannot bind port 0 itself (a
+    /// program in a container): another process may take it before the server binds it, so the caller must
+    /// check that its own server answers. Servers the tests start themselves are ``BackgroundServer``s.
     public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestServerError("socket() failed") }
@@ -66,30 +71,6 @@ public final class BackgroundProcess: @unchecked Sendable {
         }
         guard named == 0 else { throw TestServerError("getsockname() failed") }
         return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// Waits until something accepts TCP connections on 127.0.0.1:`port`, at most `timeout` seconds.
-    public func waitForPort(_ port: Int, timeout: TimeInterval = 20) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            guard isRunning else { throw TestServerError("the server exited early:\n\(log)") }
-            if Self.canConnect(port) { return }
-            usleep(50_000)
-        }
-        throw TestServerError("nothing listens on 127.0.0.1:\(port) after \(Int(timeout)) s:\n\(log)")
-    }
-
-    static func canConnect(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
     }
 }
 

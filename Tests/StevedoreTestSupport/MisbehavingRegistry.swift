@@ -28,34 +28,35 @@ public final class MisbehavingRegistry: @unchecked Sendable {
         case escapeSequences = "escapes"
         /// A well-behaved registry that asks for no credentials.
         case anonymous = "anonymous"
+        /// Serves pulls like ``anonymous``, but every upload (`POST`, `PUT`, `PATCH`) is answered 403 `DENIED`,
+        /// as ghcr.io answers a workflow without `packages: write`.
+        case deniesPush = "denies-push"
     }
 
-    public let port: Int
+    public var port: Int { server.port }
     public let mode: Mode
     /// `127.0.0.1:PORT`.
-    public var address: String { "127.0.0.1:\(port)" }
-    private let process: BackgroundProcess
+    public var address: String { server.address }
+    private let server: BackgroundServer
 
     /// Starts the registry; with `certificates` it speaks HTTPS with their server certificate.
-    public init(directory: String, mode: Mode, certificates: RegistryCertificates? = nil) throws {
+    ///
+    /// - Parameters:
+    ///   - port: the port to bind; 0 (the default) lets the system choose one. A fixed port is for a private
+    ///     network namespace only (see `launcher`).
+    ///   - launcher: a command prefix, e.g. `nsenter --target PID --net` to run it in another network namespace.
+    public init(directory: String, mode: Mode, certificates: RegistryCertificates? = nil, port: Int = 0, launcher: [String] = []) throws {
         self.mode = mode
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        port = try BackgroundProcess.freePort()
         let script = "\(directory)/misbehaving_registry.py"
         try Data(Self.script.utf8).write(to: URL(fileURLWithPath: script))
-        var arguments = ["python3", "-u", script, String(port), mode.rawValue]
+        var arguments = launcher + ["python3", "-u", script, String(port), mode.rawValue]
         if let certificates { arguments += [certificates.serverCertificate, certificates.serverKey] }
-        process = try BackgroundProcess(arguments, logPath: "\(directory)/misbehaving_registry.log")
-        do {
-            try process.waitForPort(port)
-        } catch {
-            process.stop()
-            throw error
-        }
+        server = try BackgroundServer(arguments, logPath: "\(directory)/misbehaving_registry.log")
     }
 
     /// The requests it served, one a line.
-    public var log: String { process.log }
+    public var log: String { server.log }
 
     /// The digest of the manifest it serves (`sha256:…`).
     public var manifestDigest: String {
@@ -67,9 +68,7 @@ public final class MisbehavingRegistry: @unchecked Sendable {
         }
     }
 
-    public func stop() { process.stop() }
-
-    deinit { process.stop() }
+    public func stop() { server.stop() }
 
     static let script = #"""
 import base64, hashlib, json, socket, ssl, sys, threading, time
@@ -129,6 +128,21 @@ class Handler(BaseHTTPRequestHandler):
     def do_HEAD(self):
         self.do_GET()
 
+    def do_upload(self):
+        print("%s %s auth=%s" % (self.command, self.path, auth_text(self.headers.get("Authorization", ""))), flush=True)
+        remaining = int(self.headers.get("Content-Length") or 0)
+        while remaining > 0:
+            chunk = self.rfile.read(min(65536, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+        if mode == "denies-push":
+            body = json.dumps({"errors": [{"code": "DENIED", "message": "permission_denied: write_package"}]}).encode()
+            return self.answer(403, body, [("Content-Type", "application/json")])
+        self.answer(405, b'{"errors":[{"code":"UNSUPPORTED","message":"read-only"}]}', [("Content-Type", "application/json")])
+
+    do_POST = do_PUT = do_PATCH = do_upload
+
     def do_GET(self):
         authorization = self.headers.get("Authorization", "")
         print("%s %s auth=%s" % (self.command, self.path, auth_text(authorization)), flush=True)
@@ -182,10 +196,12 @@ class Server(ThreadingHTTPServer):
         pass
 
 server = Server(("127.0.0.1", port), Handler)
+port = server.server_address[1]
 if tls:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(tls[0], tls[1])
     server.socket = context.wrap_socket(server.socket, server_side=True)
+print("listening on %s:%d" % server.server_address, flush=True)
 server.serve_forever()
 """#
 }

@@ -5,8 +5,12 @@ import Foundation
 /// Each rule matches a method and a path fragment and fires `times` times (`-1`: forever):
 /// - `status`: answer with that status (and `Retry-After` when given) without forwarding;
 /// - `reset`: read half the request body, then reset the connection (TCP RST);
-/// - `silence`: read the whole request, then never answer (the connection stays open until the client goes).
-/// Every request is logged as `METHOD PATH -> STATUS` or `… -> FAULT …`.
+/// - `silence`: read the whole request, then never answer (the connection stays open until the client goes);
+/// - `corrupt`: forward, then answer with the upstream body with its middle byte changed (same length);
+/// - `truncate`: forward, then answer with the first half of the upstream body, as a complete answer
+///   (its `Content-Length` says half).
+/// Every request is logged as `METHOD PATH -> STATUS` or `… -> FAULT …`, before the client can see the answer: once
+/// a client has its answer, the log has the line.
 public final class RegistryFaultProxy: @unchecked Sendable {
     /// One fault.
     public struct Rule: Sendable {
@@ -17,10 +21,37 @@ public final class RegistryFaultProxy: @unchecked Sendable {
         public var reset: Bool
         public var silence = false
         public var times: Int
+        /// The registry error code in the body of a `status` answer.
+        public var errorCode = "UNAVAILABLE"
+        /// Headers of a `status` answer, e.g. a `WWW-Authenticate` challenge.
+        public var headers: [String: String] = [:]
+        /// A change to the forwarded answer's body.
+        public var body: BodyFault?
+
+        /// How a forwarded body is spoilt.
+        public enum BodyFault: String, Sendable {
+            /// The same length, one byte changed: only the digest tells.
+            case corrupt
+            /// Half the bytes, announced as the whole answer: the size tells.
+            case truncate
+        }
 
         /// Answers `status` instead of forwarding.
-        public static func status(_ status: Int, method: String, pathContains: String, times: Int, retryAfter: String? = nil) -> Rule {
-            Rule(method: method, pathContains: pathContains, status: status, retryAfter: retryAfter, reset: false, times: times)
+        public static func status(
+            _ status: Int, method: String, pathContains: String, times: Int, retryAfter: String? = nil,
+            errorCode: String = "UNAVAILABLE", headers: [String: String] = [:]
+        ) -> Rule {
+            var rule = Rule(method: method, pathContains: pathContains, status: status, retryAfter: retryAfter, reset: false, times: times)
+            rule.errorCode = errorCode
+            rule.headers = headers
+            return rule
+        }
+
+        /// Forwards, then spoils the body of the answer.
+        public static func body(_ fault: BodyFault, method: String = "GET", pathContains: String, times: Int) -> Rule {
+            var rule = Rule(method: method, pathContains: pathContains, status: nil, retryAfter: nil, reset: false, times: times)
+            rule.body = fault
+            return rule
         }
 
         /// Takes the whole request and never answers it.
@@ -36,48 +67,46 @@ public final class RegistryFaultProxy: @unchecked Sendable {
         }
     }
 
-    public let port: Int
-    /// `127.0.0.1:PORT`.
-    public var address: String { "127.0.0.1:\(port)" }
-    private let process: BackgroundProcess
+    public var port: Int { server.port }
+    /// `HOST:PORT`, e.g. `127.0.0.1:41234`.
+    public var address: String { server.address }
+    private let server: BackgroundServer
 
     /// Starts a proxy to `upstream` (`127.0.0.1:PORT`, plain HTTP).
-    public init(directory: String, upstream: String, rules: [Rule]) throws {
+    ///
+    /// - Parameter host: the loopback address it listens on; `127.0.0.2` is one stevedore does not treat as
+    ///   local, so plain HTTP to it needs `--insecure-registry`.
+    public init(directory: String, upstream: String, rules: [Rule], host: String = "127.0.0.1") throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        port = try BackgroundProcess.freePort()
         let script = "\(directory)/fault_proxy.py"
         try Data(Self.script.utf8).write(to: URL(fileURLWithPath: script))
         let table: [[String: Any]] = rules.map { rule in
-            var entry: [String: Any] = ["method": rule.method, "path": rule.pathContains, "times": rule.times, "reset": rule.reset, "silence": rule.silence]
+            var entry: [String: Any] = [
+                "method": rule.method, "path": rule.pathContains, "times": rule.times, "reset": rule.reset, "silence": rule.silence,
+                "code": rule.errorCode, "headers": rule.headers,
+            ]
+            if let body = rule.body { entry["body"] = body.rawValue }
             if let status = rule.status { entry["status"] = status }
             if let retryAfter = rule.retryAfter { entry["retry_after"] = retryAfter }
             return entry
         }
         let rulesFile = "\(directory)/rules.json"
         try JSONSerialization.data(withJSONObject: table).write(to: URL(fileURLWithPath: rulesFile))
-        process = try BackgroundProcess(["python3", "-u", script, String(port), upstream, rulesFile], logPath: "\(directory)/fault_proxy.log")
-        do {
-            try process.waitForPort(port)
-        } catch {
-            process.stop()
-            throw error
-        }
+        server = try BackgroundServer(["python3", "-u", script, host, upstream, rulesFile], host: host, logPath: "\(directory)/fault_proxy.log")
     }
 
-    public var log: String { process.log }
+    public var log: String { server.log }
 
     /// How many faults fired.
     public var faultCount: Int { log.split(separator: "\n").filter { $0.contains("-> FAULT") }.count }
 
-    public func stop() { process.stop() }
-
-    deinit { process.stop() }
+    public func stop() { server.stop() }
 
     static let script = #"""
 import http.client, json, socket, struct, sys, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-port, upstream, rules_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+host, upstream, rules_file = sys.argv[1], sys.argv[2], sys.argv[3]
 up_host, up_port = upstream.rsplit(":", 1)
 rules = json.load(open(rules_file))
 lock = threading.Lock()
@@ -130,16 +159,18 @@ class Handler(BaseHTTPRequestHandler):
         if rule and rule.get("status"):
             for _ in self.read_body(length):
                 pass
-            body = json.dumps({"errors": [{"code": "UNAVAILABLE", "message": "injected fault"}]}).encode()
+            body = json.dumps({"errors": [{"code": rule["code"], "message": "injected fault"}]}).encode()
             self.send_response(rule["status"])
             if rule.get("retry_after"):
                 self.send_header("Retry-After", rule["retry_after"])
+            for name, value in rule["headers"].items():
+                self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
+            sys.stderr.write("%s %s -> FAULT %d\n" % (self.command, self.path, rule["status"]))
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
-            sys.stderr.write("%s %s -> FAULT %d\n" % (self.command, self.path, rule["status"]))
             return
         connection = http.client.HTTPConnection(up_host, int(up_port), timeout=120)
         connection.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
@@ -151,19 +182,30 @@ class Handler(BaseHTTPRequestHandler):
             connection.send(chunk)
         response = connection.getresponse()
         self.send_response_only(response.status, response.reason)
+        spoil = rule.get("body") if rule and response.status == 200 and self.command == "GET" else None
         chunked = False
         for name, value in response.getheaders():
             if name.lower() in HOP:
                 chunked = chunked or value.lower() == "chunked"
                 continue
+            if spoil and name.lower() == "content-length":
+                continue
             self.send_header(name, value)
         body = b""
-        if chunked:
+        if chunked or spoil:
             body = response.read()
+            if spoil == "corrupt" and body:
+                middle = len(body) // 2
+                body = body[:middle] + bytes([body[middle] ^ 0xFF]) + body[middle + 1:]
+            elif spoil == "truncate":
+                body = body[: len(body) // 2]
             self.send_header("Content-Length", str(len(body)))
+        if spoil:
+            sys.stderr.write("%s %s -> FAULT %s\n" % (self.command, self.path, spoil))
+        sys.stderr.write("%s %s -> %d\n" % (self.command, self.path, response.status))
         self.end_headers()
         if self.command != "HEAD":
-            if chunked:
+            if chunked or spoil:
                 self.wfile.write(body)
             else:
                 while True:
@@ -172,15 +214,15 @@ class Handler(BaseHTTPRequestHandler):
                         break
                     self.wfile.write(chunk)
         connection.close()
-        sys.stderr.write("%s %s -> %d\n" % (self.command, self.path, response.status))
 
     do_GET = do_HEAD = do_PUT = do_POST = do_PATCH = do_DELETE = handle_any
 
     def log_message(self, fmt, *args):
         pass
 
-server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+server = ThreadingHTTPServer((host, 0), Handler)
 server.daemon_threads = True
+sys.stderr.write("listening on %s:%d\n" % server.server_address)
 server.serve_forever()
 """#
 }

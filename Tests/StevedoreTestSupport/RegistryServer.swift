@@ -1,6 +1,6 @@
 import Foundation
 
-/// Debian's `docker-registry` (distribution 2.8) on 127.0.0.1 with a free port, in one of the set-ups the
+/// Debian's `docker-registry` (distribution 2.8) on 127.0.0.1 with a port it chooses, in one of the set-ups the
 /// acceptance tests need. Stop it with ``stop()`` (it also stops when released).
 public final class RegistryServer: @unchecked Sendable {
     /// How clients authenticate.
@@ -14,20 +14,18 @@ public final class RegistryServer: @unchecked Sendable {
     }
 
     /// `host:port`, e.g. `127.0.0.1:41234`.
-    public let address: String
-    public let port: Int
+    public var address: String { server.address }
+    public var port: Int { server.port }
     /// Whether it serves HTTPS (with ``RegistryCertificates/serverCertificate``).
     public let usesTLS: Bool
     /// The registry's storage and configuration.
     public let directory: String
-    private let process: BackgroundProcess
+    private let server: BackgroundServer
 
     /// Starts a registry in `directory`.
     public init(directory: String, authentication: Authentication, certificates: RegistryCertificates?) throws {
         self.directory = directory
         try FileManager.default.createDirectory(atPath: "\(directory)/storage", withIntermediateDirectories: true)
-        port = try BackgroundProcess.freePort()
-        address = "127.0.0.1:\(port)"
         usesTLS = certificates != nil
         var config = """
             version: 0.1
@@ -40,7 +38,7 @@ public final class RegistryServer: @unchecked Sendable {
               delete:
                 enabled: true
             http:
-              addr: 127.0.0.1:\(port)
+              addr: 127.0.0.1:0
               secret: stevedore-test-secret
             """
         if let certificates {
@@ -81,17 +79,12 @@ public final class RegistryServer: @unchecked Sendable {
                 """
         }
         try Data((config + "\n").utf8).write(to: URL(fileURLWithPath: "\(directory)/config.yml"))
-        process = try BackgroundProcess(["docker-registry", "serve", "\(directory)/config.yml"], logPath: "\(directory)/registry.log")
-        do {
-            try process.waitForPort(port)
-        } catch {
-            process.stop()
-            throw error
-        }
+        // It binds port 0 and logs `listening on 127.0.0.1:PORT`.
+        server = try BackgroundServer(["docker-registry", "serve", "\(directory)/config.yml"], logPath: "\(directory)/registry.log")
     }
 
     /// What the registry logged (requests with method, path and status).
-    public var log: String { process.log }
+    public var log: String { server.log }
 
     /// How many log lines record a completed request whose method is `method` and whose URI contains
     /// `fragment` (and every one of `more`).
@@ -103,7 +96,5 @@ public final class RegistryServer: @unchecked Sendable {
         }.count
     }
 
-    public func stop() { process.stop() }
-
-    deinit { process.stop() }
+    public func stop() { server.stop() }
 }

@@ -7,9 +7,9 @@ public final class RegistryTokenServer: @unchecked Sendable {
     public static let service = "stevedore-test-registry"
     public static let issuer = "stevedore-test-issuer"
 
-    public let port: Int
+    public var port: Int { server.port }
     public let certificates: RegistryCertificates
-    private let process: BackgroundProcess
+    private let server: BackgroundServer
 
     /// The realm the registry names in its challenges.
     public var realm: String { "http://127.0.0.1:\(port)/token" }
@@ -18,31 +18,22 @@ public final class RegistryTokenServer: @unchecked Sendable {
     public init(directory: String, certificates: RegistryCertificates, users: [String: (password: String, actions: [String])]) throws {
         self.certificates = certificates
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        port = try BackgroundProcess.freePort()
         let script = "\(directory)/token_server.py"
         try Data(Self.script.utf8).write(to: URL(fileURLWithPath: script))
         var table: [String: [String: Any]] = [:]
         for (name, entry) in users { table[name] = ["password": entry.password, "actions": entry.actions] }
         let usersFile = "\(directory)/users.json"
         try JSONSerialization.data(withJSONObject: table).write(to: URL(fileURLWithPath: usersFile))
-        process = try BackgroundProcess(
-            ["python3", "-u", script, String(port), certificates.tokenKey, certificates.tokenCertificate, Self.issuer, usersFile],
+        server = try BackgroundServer(
+            ["python3", "-u", script, "0", certificates.tokenKey, certificates.tokenCertificate, Self.issuer, usersFile],
             logPath: "\(directory)/token_server.log"
         )
-        do {
-            try process.waitForPort(port)
-        } catch {
-            process.stop()
-            throw error
-        }
     }
 
     /// The requests it served: `GET /token?… user=… status=…`.
-    public var log: String { process.log }
+    public var log: String { server.log }
 
-    public func stop() { process.stop() }
-
-    deinit { process.stop() }
+    public func stop() { server.stop() }
 
     static let script = #"""
 import base64, json, os, subprocess, sys, time
@@ -112,6 +103,7 @@ class Handler(BaseHTTPRequestHandler):
 
 server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
 server.daemon_threads = True
+sys.stderr.write("listening on %s:%d\n" % server.server_address)
 server.serve_forever()
 """#
 }
