@@ -9,6 +9,7 @@ packages=(
   busybox-static docker-registry               # a base image and a real registry for the tests
   apache2-utils openssl ca-certificates curl jq pigz git python3 python3-yaml tar gzip time
   gcc-multilib                                 # a 32-bit libc, so the ELF resolver's 32-bit x86 test runs
+  locales tzdata                               # a real second locale and time zone for the reproducibility test
 )
 
 missing=()

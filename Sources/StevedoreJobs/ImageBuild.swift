@@ -97,7 +97,7 @@ public struct ImageBuild: Sendable {
                 executablePath: executable,
                 additions: request.additions,
                 selfContained: request.selfContained ?? (request.base == nil),
-                requestedPlatform: request.platform
+                requestedPlatform: request.platform, logger: logger
             )
             return try planner.plan(settings: request.settings, creationTime: request.creationTime)
         }
