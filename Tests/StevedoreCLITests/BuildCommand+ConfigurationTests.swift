@@ -39,9 +39,9 @@ struct BuildCommandConfigurationTests {
     @Test("--entrypoint given once per argument is the same entrypoint as the JSON array")
     func entrypointOneArgumentPerUse() throws {
         let work = try TemporaryDirectory("build-config")
-        let (layout, result) = try build(["--entrypoint", "/usr/local/bin/hello-c", "--entrypoint", "serve", "--entrypoint", "--port=80"], in: work)
+        let (layout, result) = try build(["--entrypoint", "/usr/local/bin/hello-c", "--entrypoint", "serve", "--entrypoint", "8080"], in: work)
         try #require(result.status == 0, "\(result.output)")
-        #expect(try containerConfiguration(layout)["Entrypoint"] as? [String] == ["/usr/local/bin/hello-c", "serve", "--port=80"])
+        #expect(try containerConfiguration(layout)["Entrypoint"] as? [String] == ["/usr/local/bin/hello-c", "serve", "8080"])
     }
 
     @Test("--no-self-contained from scratch: only the executable's layer, no default user and no PATH")
