@@ -20,7 +20,7 @@ struct ELFFileReader {
     /// Counts the bytes read, for tests that prove a parse reads only the headers; `nil` normally.
     var tally: Tally?
 
-    /// A running count of the bytes read from a file.
+    /// A running count of the bytes read from a file; one parse, on one thread, updates it.
     final class Tally: @unchecked Sendable {
         private(set) var bytes: UInt64 = 0
         func add(_ count: Int) { bytes += UInt64(count) }
