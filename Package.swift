@@ -203,7 +203,9 @@ let package = Package(
         .testTarget(name: "StevedoreLayoutTests", dependencies: ["StevedoreLayout", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreCacheTests", dependencies: ["StevedoreCache", "StevedoreArchive", "StevedoreCore", "StevedoreLayout", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreELFTests", dependencies: ["StevedoreELF", "StevedoreTestSupport"]),
-        .testTarget(name: "StevedoreBuildTests", dependencies: ["StevedoreBuild", "StevedoreArchive", "StevedoreCore", "StevedoreLayout", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreBuildTests", dependencies: [
+            "StevedoreBuild", "StevedoreArchive", "StevedoreCore", "StevedoreLayout", "StevedoreTestSupport", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "StevedoreInspectTests", dependencies: ["StevedoreInspect", "StevedoreArchive", "StevedoreCore", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreTarballTests", dependencies: ["StevedoreTarball", "StevedoreArchive", "StevedoreCore", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreAuthTests", dependencies: ["StevedoreAuth", "StevedoreTestSupport"]),

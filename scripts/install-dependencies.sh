@@ -13,6 +13,7 @@ packages=(
   zlib1g-dev:arm64                             # the arm64 zlib those programs link (needs the arm64 architecture)
   tinyproxy                                    # an HTTP proxy for the HTTPS_PROXY/NO_PROXY tests
   stress-ng                                    # keeps a core busy while scripts/stress-tests.sh repeats the suites
+  locales tzdata                               # a real second locale and time zone for the reproducibility test
 )
 
 # arm64 packages (zlib1g-dev:arm64) need dpkg to know the architecture.

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import StevedoreArchive
 import StevedoreCore
 import StevedoreELF
@@ -27,12 +28,18 @@ public struct ExecutableImagePlanner: Sendable {
     /// The root file system the executable's shared libraries are found in: `/` (the host, whose multiarch
     /// directories also hold other architectures' libraries), or a sysroot (`--sysroot`).
     public var libraryRoot = "/"
+    /// Where warnings go, e.g. that the host has no CA bundle to copy.
+    public var logger: Logger
 
-    public init(executablePath: String, additions: [Addition], selfContained: Bool, requestedPlatform: Platform?) {
+    public init(
+        executablePath: String, additions: [Addition], selfContained: Bool, requestedPlatform: Platform?,
+        logger: Logger = Logger(label: "stevedore.build")
+    ) {
         self.executablePath = executablePath
         self.additions = additions
         self.selfContained = selfContained
         self.requestedPlatform = requestedPlatform
+        self.logger = logger
     }
 
     /// The executable's path inside the image.
@@ -81,6 +88,14 @@ public struct ExecutableImagePlanner: Sendable {
                 try tree.addSymbolicLink(link.path, target: link.target)
             }
             try systemFiles.add(to: &tree)
+            if systemFiles.certificateBundle == nil {
+                // Silence would ship an image whose TLS clients fail at run time, far from the cause.
+                logger.warning("""
+                    this host has no CA bundle (looked for \(systemFiles.certificateBundleCandidates.joined(separator: ", "))), \
+                    so the image has no /etc/ssl/certs/ca-certificates.crt and TLS connections from it cannot verify \
+                    servers; install the CA certificates (Debian: apt-get install ca-certificates) and build again
+                    """)
+            }
             let libraryCount = closure.files.count
             layers.append(.init(tree: tree, createdBy: "stevedore: \(libraryCount) runtime librar\(libraryCount == 1 ? "y" : "ies") and system files"))
             let extraDirectories = closure.loaderConfigurationDirectories

@@ -23,6 +23,11 @@ public struct SystemFiles: Sendable {
 
     public init() {}
 
+    /// The host's CA bundle the image gets: the first readable candidate; `nil` when the host has none.
+    public var certificateBundle: String? {
+        certificateBundleCandidates.first { FileManager.default.isReadableFile(atPath: $0) }
+    }
+
     /// Adds the files to `tree`.
     ///
     /// - Throws: ``StevedoreArchive/StevedoreError`` for an unreadable CA bundle.
@@ -54,7 +59,7 @@ public struct SystemFiles: Sendable {
         try tree.addDirectory("root", mode: 0o700)
         try tree.addDirectory("home", mode: 0o755)
         try tree.addDirectory("home/nonroot", mode: 0o700, owner: nonroot)
-        if let bundle = certificateBundleCandidates.first(where: { FileManager.default.isReadableFile(atPath: $0) }) {
+        if let bundle = certificateBundle {
             try tree.addFile("etc/ssl/certs/ca-certificates.crt", hostPath: URL(fileURLWithPath: bundle).resolvingSymlinksInPath().path, mode: 0o644)
         }
     }

@@ -95,7 +95,9 @@ public struct KamalInvocation: Sendable {
         return command + "\n  with \(names.joined(separator: ", ")) set in its environment (value hidden)"
     }
 
-    /// Runs Kamal in ``workingDirectory`` with `baseEnvironment` plus ``secretEnvironment``, its output going
+    /// Runs Kamal in ``workingDirectory`` with `baseEnvironment` less Stevedore's own `STEVEDORE_*` variables (the
+    /// push's registry credentials among them, which are not Kamal's or its hooks' to see) plus
+    /// ``secretEnvironment``, its output going
     /// straight to `output` and `errorOutput` (this process's own by default), and returns its exit status
     /// (128 + the signal when a signal ended it).
     ///
@@ -111,7 +113,7 @@ public struct KamalInvocation: Sendable {
         let kamal = ChildProcess(
             program,
             Array(argv.dropFirst()),
-            environment: baseEnvironment.merging(secretEnvironment) { _, secret in secret },
+            environment: baseEnvironment.filter { !$0.key.hasPrefix("STEVEDORE_") }.merging(secretEnvironment) { _, secret in secret },
             workingDirectory: workingDirectory
         )
         do {

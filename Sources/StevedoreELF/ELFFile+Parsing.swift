@@ -13,7 +13,13 @@ extension ELFFile {
     ///   `notELF` (a script, a text file, another format: the message says which), `truncated`, `corrupt`,
     ///   `unsupportedClass` or `unsupportedEncoding`.
     public init(path: String) throws {
-        let reader = try ELFFileReader.open(path)
+        try self.init(path: path, tally: nil)
+    }
+
+    /// Reads the headers of the ELF file at `path`, counting the bytes read in `tally`.
+    init(path: String, tally: ELFFileReader.Tally?) throws {
+        var reader = try ELFFileReader.open(path)
+        reader.tally = tally
         defer { reader.close() }
         self = try Self.parse(reader)
     }

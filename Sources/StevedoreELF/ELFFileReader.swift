@@ -17,6 +17,14 @@ struct ELFFileReader {
     /// The file's size in bytes.
     let size: UInt64
     private let descriptor: Int32
+    /// Counts the bytes read, for tests that prove a parse reads only the headers; `nil` normally.
+    var tally: Tally?
+
+    /// A running count of the bytes read from a file; one parse, on one thread, updates it.
+    final class Tally: @unchecked Sendable {
+        private(set) var bytes: UInt64 = 0
+        func add(_ count: Int) { bytes += UInt64(count) }
+    }
 
     /// The largest single read a parser may ask for; larger requests mean a corrupt header.
     static let maximumReadSize = 16 * 1024 * 1024
@@ -85,6 +93,7 @@ struct ELFFileReader {
             if got == 0 { break }
             filled += got
         }
+        tally?.add(filled)
         guard filled == wanted else {
             throw StevedoreError(.truncated, "'\(path)' is truncated: it ended while reading its \(what)")
         }

@@ -162,7 +162,7 @@ public struct ImageBuild: Sendable {
                 executablePath: executable.path,
                 additions: request.additions,
                 selfContained: request.selfContained ?? (request.base == nil),
-                requestedPlatform: stated
+                requestedPlatform: stated, logger: logger
             )
             let platform = try planner.executablePlatform()
             planner.libraryRoot = LibraryRoot.root(for: platform, in: request.libraryRoots) ?? "/"

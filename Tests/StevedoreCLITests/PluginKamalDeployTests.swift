@@ -37,6 +37,7 @@ extension PluginTests {
             #expect(pinned.hasPrefix("\(repository):\(commit)@sha256:"))
             let inspect = try PluginFixture.json(try ProcessRunner.run(["skopeo", "inspect"] + registry.skopeoArguments + ["docker://\(repository):\(commit)"]))
             #expect((inspect["Labels"] as? [String: String])?["service"] == "helloserver")
+            #expect(pinned == "\(repository):\(commit)@\(inspect["Digest"] as? String ?? "no digest from skopeo")")
 
             // Kamal's password comes from GITHUB_TOKEN through .kamal/secrets, as in Actions.
             let deploy = try PluginFixture.swiftPackage(

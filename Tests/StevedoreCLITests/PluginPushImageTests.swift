@@ -97,7 +97,7 @@ extension PluginTests {
 
         @Test func buildsRunsAndPushes() throws {
             let temporary = try TemporaryDirectory("plugin-newpackage")
-            let package = try PluginFixture.package(at: temporary.appending("Greeter"), files: Self.files())
+            let package = try PluginFixture.package(at: temporary.appending("Greeter"), files: Self.files(), products: ["greeter"])
             let archive = temporary.appending("greeter.tar")
             let build = try PluginFixture.swiftPackage(
                 ["build-image", "--cmd", "sailor", "--output", "oci-layout:.build/greeter-image:v1", "--output", "docker-archive:\(archive):greeter:v1"],

@@ -5,6 +5,13 @@ import Testing
 /// End-to-end tests of the `build-image` and `push-image` SwiftPM plugins: each runs `swift package …` on a real
 /// package that depends on Stevedore by path. They are slow (the first run compiles Stevedore and its dependencies
 /// into a shared scratch directory, `.build/plugin-tests/scratch`); set STEVEDORE_SKIP_PLUGIN_TESTS=1 to skip them.
+///
+/// What is kept between runs, and why it cannot hide a failure: only the scratch directory, i.e. compiled code.
+/// SwiftPM rebuilds from it whatever changed (Stevedore is this checkout, by path), and rebuilding it from nothing
+/// would cost every run many minutes. Everything a test asserts on starts fresh: ``PluginFixture/package(at:files:origin:products:)``
+/// regenerates the consumer package's sources and git history, deletes its `.build` (the plugins' outputs: layouts,
+/// `pushed-image`) and the consumer's linked executables in the scratch directory, so an image, a digest or a
+/// pushed reference can only come from the run under test.
 @Suite(.serialized, .disabled(if: ProcessInfo.processInfo.environment["STEVEDORE_SKIP_PLUGIN_TESTS"] == "1"))
 struct PluginTests {}
 
@@ -27,8 +34,8 @@ enum PluginFixture {
         "GIT_COMMITTER_NAME": "Stevedore Test", "GIT_COMMITTER_EMAIL": "test@example.com",
     ]
 
-    /// A copy of Examples/HelloServer in `.build/plugin-tests/HelloServer` (kept between runs so its build is
-    /// reused), depending on this Stevedore checkout by absolute path, committed with a fixed date.
+    /// A copy of Examples/HelloServer in `.build/plugin-tests/HelloServer`, regenerated for each test, depending on
+    /// this Stevedore checkout by absolute path, committed with a fixed date.
     static func helloServer(origin: String? = "git@github.com:Acme/Hello.git") throws -> String {
         let example = stevedoreRoot + "/Examples/HelloServer"
         var files: [String: String] = [:]
@@ -36,16 +43,24 @@ enum PluginFixture {
             files[relative] = try String(contentsOfFile: "\(example)/\(relative)", encoding: .utf8)
         }
         files["Package.swift"] = files["Package.swift"]?.replacingOccurrences(of: #".package(path: "../..")"#, with: ".package(path: \"\(stevedoreRoot)\")")
-        return try package(at: workRoot + "/HelloServer", files: files, origin: origin)
+        return try package(at: workRoot + "/HelloServer", files: files, origin: origin, products: ["HelloServer"])
     }
 
-    /// Lays out a package at `directory` with exactly `files` (anything else but `.build` is removed), then makes it
-    /// a git repository with one commit on `main`, and `origin` when given.
-    static func package(at directory: String, files: [String: String], origin: String? = nil) throws -> String {
+    /// Lays out a package at `directory` with exactly `files` (anything there before, `.build` included, is removed),
+    /// then makes it a git repository with one commit on `main`, and `origin` when given. The executables named
+    /// `products` are deleted from the shared scratch directory, so that the plugins must link them again.
+    static func package(at directory: String, files: [String: String], origin: String? = nil, products: [String] = []) throws -> String {
         let manager = FileManager.default
         try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for entry in try manager.contentsOfDirectory(atPath: directory) where entry != ".build" {
+        for entry in try manager.contentsOfDirectory(atPath: directory) {
             try manager.removeItem(atPath: "\(directory)/\(entry)")
+        }
+        for platform in (try? manager.contentsOfDirectory(atPath: scratch)) ?? [] {
+            for configuration in ["debug", "release"] {
+                for product in products where manager.fileExists(atPath: "\(scratch)/\(platform)/\(configuration)/\(product)") {
+                    try manager.removeItem(atPath: "\(scratch)/\(platform)/\(configuration)/\(product)")
+                }
+            }
         }
         for (relative, contents) in files {
             let path = "\(directory)/\(relative)"
@@ -57,6 +72,9 @@ enum PluginFixture {
         try git(["add", "-A"], in: directory)
         try git(["commit", "-q", "-m", "Package"], in: directory)
         if let origin { try git(["remote", "add", "origin", origin], in: directory) }
+        let left = Set(try manager.contentsOfDirectory(atPath: directory))
+        let expected = Set(files.keys.map { String($0.split(separator: "/")[0]) } + [".git", ".gitignore"])
+        guard left == expected else { throw TestFailure("\(directory) holds \(left.sorted()), expected only \(expected.sorted())") }
         return directory
     }
 

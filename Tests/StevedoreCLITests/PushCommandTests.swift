@@ -178,36 +178,34 @@ struct PushCommandTests {
         #expect(push.status == 0, "\(push.output)")
     }
 
-    @Test("a --from image on the same registry mounts the base layers and runs under podman")
+    @Test("an image built --from a registry base into a layout records the base, and its push mounts the base layers; it runs under podman")
     func baseLayersAreMounted() async throws {
         let env = try RegistryTestEnvironment(.plain)
         defer { env.stop() }
         let work = env.directory
         let baseReference = "\(env.address)/library/busybox:1"
         let baseDigestText = try Self.pushBusyboxBase(env, to: baseReference)
+        let baseManifest = json(try env.skopeo(["inspect", "--raw"] + env.skopeoArguments() + ["docker://\(baseReference)"]).stdout)
+        let baseLayers = (baseManifest["layers"] as? [[String: Any]] ?? []).compactMap { $0["digest"] as? String }
+        try #require(!baseLayers.isEmpty, "\(baseManifest)")
 
-        // Pull the base with stevedore, then add our layer on top, recording the base.
+        // Build on the base with --from into a layout: the base's layers come first, and the layout records the base.
         let app = work.appending("app")
-        let pull = try env.stevedore(["pull", baseReference, "oci-layout:\(app):base"])
-        try #require(pull.status == 0, "\(pull.output)")
-        let layout = try OCILayout(path: app, create: false)
-        let baseImage = try await layout.image(tag: "base").loadImage(platform: nil)
-        let ours = try TestLayouts.makeLayers([.init(files: ["hello.txt": "stevedore was here\n"])], in: layout, scratch: work.appending("scratch"))
-        var configuration = baseImage.configuration
-        configuration.rootfs.diffIDs += ours.map(\.diffID)
-        configuration.history = (configuration.history ?? []) + [.init(created: "1970-01-01T00:00:00Z", createdBy: "stevedore test layer")]
-        let image = try Image(
-            configuration: configuration, layers: baseImage.manifest.layers + ours.map(\.descriptor),
-            manifestAnnotations: [AnnotationKey.baseName: baseReference, AnnotationKey.baseDigest: baseDigestText]
-        )
-        try layout.write(image, tag: "app")
+        let file = try work.write("hello.txt", "stevedore was here\n")
+        let build = try env.stevedore(["build", "--from", baseReference, "--add", "\(file):/hello.txt", "--output", "oci-layout:\(app):app"])
+        try #require(build.status == 0, "\(build.output)")
+        let image = try await OCILayout(path: app, create: false).image(tag: "app").loadImage(platform: nil)
+        #expect(image.manifest.layers.map(\.digest.description).prefix(baseLayers.count) == baseLayers[...])
+        #expect(image.manifest.layers.count == baseLayers.count + 1)
+        #expect(image.manifest.annotations?[AnnotationKey.baseName] == baseReference)
+        #expect(image.manifest.annotations?[AnnotationKey.baseDigest] == baseDigestText)
 
         let push = try env.stevedore(["push", "oci-layout:\(app):app", "\(env.address)/team/app:1"])
         #expect(push.status == 0, "\(push.output)")
-        #expect(push.stderr.contains("mounted \(baseImage.manifest.layers.count)"), "\(push.stderr)")
-        #expect(env.registry.requestCount(method: "POST", uriContaining: "mount=", status: 201) == baseImage.manifest.layers.count)
-        for layer in baseImage.manifest.layers {
-            #expect(env.registry.requestCount(method: "PUT", uriContaining: "/v2/team/app/blobs/uploads/", layer.digest.encoded) == 0, "base layer \(layer.digest) was uploaded")
+        #expect(push.stderr.contains("mounted \(baseLayers.count)"), "\(push.stderr)")
+        #expect(env.registry.requestCount(method: "POST", uriContaining: "mount=", status: 201) == baseLayers.count)
+        for layer in baseLayers {
+            #expect(env.registry.requestCount(method: "PUT", uriContaining: "/v2/team/app/blobs/uploads/", String(layer.dropFirst("sha256:".count))) == 0, "base layer \(layer) was uploaded")
         }
 
         // podman runs it: the base's shell and our file are both there.
@@ -227,6 +225,7 @@ struct PushCommandTests {
         let build = try env.stevedore(["build", "--from", baseReference, "--add", "\(file):/hello.txt", "--push", "\(env.address)/team/built:1"])
         #expect(build.status == 0, "\(build.output)")
         #expect(build.stdout.contains("\(env.address)/team/built:1@sha256:"), "\(build.stdout)")
+        #expect(digest(of: build) == (try env.skopeoDigest("\(env.address)/team/built:1")), "the printed digest is the one skopeo reads")
         #expect(env.registry.requestCount(method: "POST", uriContaining: "mount=", status: 201) - mountsBefore == 1, "\(env.registry.log)")
         #expect(env.registry.requestCount(method: "PUT", uriContaining: "/v2/team/built/blobs/uploads/") == 2, "our layer and the configuration only")
         let podman = try Self.podmanRun(env, "\(env.address)/team/built:1", ["/bin/sh", "-c", "cat /hello.txt"])

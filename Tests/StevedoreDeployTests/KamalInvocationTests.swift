@@ -69,13 +69,19 @@ import StevedoreCore
             secretEnvironment: ["KAMAL_REGISTRY_PASSWORD": "ghp_secret"], workingDirectory: tools.path
         )
         let result = try await invocation.run(
-            baseEnvironment: ["KAMAL_RECORD_DIR": kamal.recordDirectory, "KAMAL_EXIT_STATUS": "\(status)", "PATH": "/usr/bin:/bin"],
+            baseEnvironment: [
+                "KAMAL_RECORD_DIR": kamal.recordDirectory, "KAMAL_EXIT_STATUS": "\(status)", "PATH": "/usr/bin:/bin",
+                "STEVEDORE_REGISTRY_PASSWORD": "push-secret", "STEVEDORE_CACHE_DIR": "/tmp/cache",
+            ],
             output: output.handle, errorOutput: errors.handle
         )
         #expect(result == status)
         #expect(try output.text() == "kamal stand-in: deploying version abc\n")
         #expect(try errors.text() == "kamal stand-in: a warning on stderr\n")
-        #expect(try kamal.environment()["KAMAL_REGISTRY_PASSWORD"] == "ghp_secret")
+        let received = try kamal.environment()
+        #expect(received["KAMAL_REGISTRY_PASSWORD"] == "ghp_secret")
+        #expect(received["PATH"] == "/usr/bin:/bin")
+        #expect(received.keys.filter { $0.hasPrefix("STEVEDORE_") } == [], "Stevedore's variables are not Kamal's")
     }
 
     /// Issue 13: Kamal reaches registries and hosts through the proxy the user set, so it gets the variables as given.

@@ -1,5 +1,5 @@
 import Foundation
-import StevedoreELF
+@testable import StevedoreELF
 import StevedoreTestSupport
 import Testing
 import StevedoreCore
@@ -202,7 +202,8 @@ import StevedoreCore
         #expect(directoryError.message.contains("is a directory"))
     }
 
-    /// Only the headers are read: an 8 GiB (sparse) file parses as fast as the small program it starts with.
+    /// Only the headers are read: of an 8 GiB (sparse) file that starts with a small program, the parser reads
+    /// no more bytes than the program's headers, counted at the reader.
     @Test func readsOnlyTheHeadersOfAHugeFile() throws {
         let directory = try TemporaryDirectory("elf-file")
         let program = try CCompiler(directory: directory).compile(Self.zlibProgram, to: "prog", ["-lz"])
@@ -211,41 +212,83 @@ import StevedoreCore
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: huge))
         try handle.truncate(atOffset: 8 << 30)
         try handle.close()
-        let file = try ELFFile(path: huge)
+        let small = ELFFileReader.Tally()
+        _ = try ELFFile(path: program, tally: small)
+        let tally = ELFFileReader.Tally()
+        let file = try ELFFile(path: huge, tally: tally)
         #expect(file.neededLibraries == ["libz.so.1", "libc.so.6"])
+        // The same reads as for the small program it starts with: nothing depends on the file's size.
+        #expect(tally.bytes == small.bytes)
+        #expect(tally.bytes > 64 && tally.bytes < 16 * 1024, "read \(tally.bytes) bytes")
     }
 
     /// Damaged headers produce an ``StevedoreError`` or a value, never a crash: bytes of the headers, program headers and
-    /// dynamic section of a real program are overwritten with pseudo-random values, many times over.
+    /// dynamic section of a real program are overwritten with pseudo-random values, many times over. The damage must
+    /// matter: both outcomes occur, damage to the dynamic section (located from the program headers, not assumed)
+    /// changes what is read or is rejected, and every rejection names the file with a parse error's code.
     @Test func survivesDamagedHeaders() throws {
         let directory = try TemporaryDirectory("elf-file")
         let program = try CCompiler(directory: directory).compile(Self.zlibProgram, to: "prog", ["-lz", "-Wl,-rpath,/opt/x"])
         let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: program)))
+        let undamaged = try ELFFile(path: program)
+        let dynamic = try #require(Self.dynamicSegment(of: original))
+        #expect(dynamic.count >= 16 * 10, "PT_DYNAMIC of \(dynamic.count) bytes")
         let path = directory.appending("damaged")
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> UInt64 {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return state >> 33
         }
+        let parseCodes: Set<StevedoreError.Code> = [.notELF, .truncated, .corrupt, .unsupportedClass, .unsupportedEncoding]
         var parsed = 0
         var rejected = 0
+        var dynamicDamageNoticed = 0
+        var unexpected: [String] = []
         for _ in 0..<400 {
             var bytes = original
+            // Either the ELF header and program headers (first 1 KiB) or the dynamic section.
+            let inDynamic = next() % 2 == 1
             for _ in 0..<(1 + Int(next() % 4)) {
-                // The ELF header and program headers (first 1 KiB) and the dynamic section (around 0x2dd0).
-                let index = next() % 2 == 0 ? Int(next() % 1024) : 0x2DD0 + Int(next() % 0x200)
-                bytes[index % bytes.count] = UInt8(truncatingIfNeeded: next())
+                let index = inDynamic ? dynamic.lowerBound + Int(next() % UInt64(dynamic.count)) : Int(next() % 1024)
+                bytes[index] = UInt8(truncatingIfNeeded: next())
             }
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             do {
-                _ = try ELFFile(path: path)
+                let file = try ELFFile(path: path)
                 parsed += 1
-            } catch is StevedoreError {
+                if inDynamic, file.neededLibraries != undamaged.neededLibraries || file.runPath != undamaged.runPath || file.soname != undamaged.soname {
+                    dynamicDamageNoticed += 1
+                }
+            } catch let error as StevedoreError {
                 rejected += 1
+                if inDynamic { dynamicDamageNoticed += 1 }
+                if !parseCodes.contains(error.code) || !error.message.contains("'\(path)'") { unexpected.append("\(error.code): \(error.message)") }
             }
         }
-        #expect(parsed + rejected == 400)
-        #expect(rejected > 0)
+        #expect(parsed > 0, "no damaged file parsed")
+        #expect(rejected > 0, "no damaged file was rejected")
+        #expect(dynamicDamageNoticed > 0, "damage to the dynamic section at \(dynamic) never changed the result")
+        #expect(unexpected == [])
+    }
+
+    /// The file offsets of the PT_DYNAMIC segment of a 64-bit little-endian ELF file, read from its program headers.
+    static func dynamicSegment(of bytes: [UInt8]) -> Range<Int>? {
+        func integer(at offset: Int, size: Int) -> Int {
+            (0..<size).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }
+        }
+        guard bytes.count >= 64, bytes[4] == 2, bytes[5] == 1 else { return nil }
+        let tableOffset = integer(at: 32, size: 8)
+        let entrySize = integer(at: 54, size: 2)
+        for index in 0..<integer(at: 56, size: 2) {
+            let entry = tableOffset + index * entrySize
+            guard entry + 56 <= bytes.count else { return nil }
+            if integer(at: entry, size: 4) == 2 {
+                let offset = integer(at: entry + 8, size: 8)
+                let size = integer(at: entry + 32, size: 8)
+                return offset + size <= bytes.count ? offset..<(offset + size) : nil
+            }
+        }
+        return nil
     }
 
     /// A 32-bit big-endian MIPS executable: header (52 bytes), three program headers (PT_LOAD, PT_INTERP,

@@ -283,8 +283,10 @@ import StevedoreCore
         #expect(try ProcessRunner.run([program]).stdout == "greet 13\n")
     }
 
-    /// 32-bit x86 (only where `cc -m32` can link; most machines lack the 32-bit C library).
-    @Test(.enabled(if: CCompiler.canLink32Bit, "cc -m32 cannot link here (no 32-bit libc)"))
+    /// 32-bit x86. `scripts/install-dependencies.sh` installs gcc-multilib, so CI runs this; where gcc-multilib is
+    /// installed the test runs even if the `cc -m32` probe fails, so that a broken 32-bit set-up is a failure (with
+    /// the compiler's message) and never a silent skip. Without it, only where `cc -m32` links.
+    @Test(.enabled(if: CCompiler.canLink32Bit || Self.gccMultilibIsInstalled, "cc -m32 cannot link here and gcc-multilib is not installed"))
     func resolvesA32BitProgram() throws {
         let directory = try TemporaryDirectory("elf-resolve")
         let program = try CCompiler(directory: directory).compile(Self.greetProgram.replacingOccurrences(of: "int greet(void);", with: "static int greet(void) { return 32; }"), to: "prog", ["-m32"])
@@ -297,6 +299,12 @@ import StevedoreCore
         try image.install(closure)
         #expect(try image.run("/prog").stdout == "greet 32\n")
     }
+
+    /// Whether Debian's gcc-multilib (the 32-bit C library for `cc -m32`) is installed.
+    static let gccMultilibIsInstalled: Bool = {
+        let query = try? ProcessRunner.run(["dpkg-query", "-W", "-f=${Status}", "gcc-multilib"])
+        return query?.stdout.contains("install ok installed") == true
+    }()
 
     @Test func scriptsAreRejected() throws {
         let directory = try TemporaryDirectory("elf-resolve")

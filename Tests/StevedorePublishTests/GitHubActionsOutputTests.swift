@@ -30,11 +30,34 @@ import Testing
         #expect(table.contains("`latest`"))
     }
 
+    /// Without `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY` (empty counts as unset), writing leaves every file where
+    /// the other GitHub variables point exactly as it was, and creates none.
     @Test func outsideGitHubActionsNothingIsWritten() throws {
-        let writer = GitHubActionsOutput(environment: ["GITHUB_OUTPUT": ""])
+        let directory = try TemporaryDirectory("publish-no-gha")
+        try directory.write("env", "EXISTING=1\n")
+        try directory.write("workspace/output", "")
+        let environment = [
+            "GITHUB_OUTPUT": "", "GITHUB_STEP_SUMMARY": "",
+            "GITHUB_ENV": directory.appending("env"), "GITHUB_WORKSPACE": directory.appending("workspace"), "HOME": directory.path,
+        ]
+        let before = try Self.snapshot(directory.path)
+        let writer = GitHubActionsOutput(environment: environment)
         #expect(writer.outputFile == nil)
         #expect(writer.summaryFile == nil)
         try writer.write(Self.image)
+        #expect(try Self.snapshot(directory.path) == before)
+    }
+
+    /// Every path under `root` with its contents.
+    static func snapshot(_ root: String) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        while let relative = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: "\(root)/\(relative)", isDirectory: &isDirectory)
+            files[relative] = isDirectory.boolValue ? Data() : try Data(contentsOf: URL(fileURLWithPath: "\(root)/\(relative)"))
+        }
+        return files
     }
 
     @Test func unwritableOutputIsAClearError() {

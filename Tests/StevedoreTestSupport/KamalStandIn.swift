@@ -1,14 +1,13 @@
 import Foundation
-import StevedoreTestSupport
 
 /// A stand-in for `kamal` (or `bundle`): a bash script that records its argv, environment and working
 /// directory into files, prints a line on each output stream and exits with `KAMAL_EXIT_STATUS`.
-struct KamalStandIn {
-    let directory: TemporaryDirectory
+public struct KamalStandIn: Sendable {
+    public let directory: TemporaryDirectory
     /// The script's path.
-    let path: String
+    public let path: String
 
-    init(name: String = "kamal", in directory: TemporaryDirectory) throws {
+    public init(name: String = "kamal", in directory: TemporaryDirectory) throws {
         self.directory = directory
         path = directory.appending("bin/\(name)")
         // Written by a child shell, not by this process: a file this process has open for writing could leak
@@ -28,21 +27,21 @@ struct KamalStandIn {
     }
 
     /// The directory holding the script, for `PATH`.
-    var binDirectory: String { directory.appending("bin") }
+    public var binDirectory: String { directory.appending("bin") }
     /// Where the records go; give it to the script as `KAMAL_RECORD_DIR`.
-    var recordDirectory: String { directory.path }
+    public var recordDirectory: String { directory.path }
 
     /// Whether the stand-in ran.
-    var ran: Bool { FileManager.default.fileExists(atPath: directory.appending("argv")) }
+    public var ran: Bool { FileManager.default.fileExists(atPath: directory.appending("argv")) }
 
     /// The arguments it received, without the program name.
-    func argv() throws -> [String] {
+    public func argv() throws -> [String] {
         let text = try String(contentsOfFile: directory.appending("argv"), encoding: .utf8)
         return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
     /// The environment it received.
-    func environment() throws -> [String: String] {
+    public func environment() throws -> [String: String] {
         let data = try Data(contentsOf: URL(fileURLWithPath: directory.appending("env")))
         var result: [String: String] = [:]
         for entry in data.split(separator: 0) {
@@ -54,22 +53,22 @@ struct KamalStandIn {
     }
 
     /// The directory it ran in.
-    func workingDirectory() throws -> String {
+    public func workingDirectory() throws -> String {
         try String(contentsOfFile: directory.appending("pwd"), encoding: .utf8).trimmingCharacters(in: .newlines)
     }
 }
 
 /// A file to hand a child process as its standard output or error, read back afterwards.
-struct CapturedOutput {
-    let path: String
-    let handle: FileHandle
+public struct CapturedOutput {
+    public let path: String
+    public let handle: FileHandle
 
-    init(in directory: TemporaryDirectory, name: String) throws {
+    public init(in directory: TemporaryDirectory, name: String) throws {
         path = try directory.write(name, "")
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     }
 
-    func text() throws -> String {
+    public func text() throws -> String {
         try handle.close()
         return try String(contentsOfFile: path, encoding: .utf8)
     }
