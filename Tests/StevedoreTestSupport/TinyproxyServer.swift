@@ -32,7 +32,7 @@ public final class TinyproxyServer: @unchecked Sendable {
             // `-d`: in the foreground, logging to standard output, which BackgroundProcess keeps in a file.
             let process = try BackgroundProcess(["tinyproxy", "-d", "-c", configuration], logPath: "\(directory)/tinyproxy-\(attempt).log")
             do {
-                try process.waitForPort(port)
+                try Self.waitUntilAccepting(process)
                 self.port = port
                 self.process = process
                 return
@@ -42,6 +42,17 @@ public final class TinyproxyServer: @unchecked Sendable {
             }
         }
         throw lastError
+    }
+
+    /// Waits until tinyproxy logs that it accepts connections (it has bound its port), at most a minute; it
+    /// exits when the port was taken.
+    private static func waitUntilAccepting(_ process: BackgroundProcess) throws {
+        let deadline = Date().addingTimeInterval(60)
+        while !process.log.contains("Accepting connections") {
+            guard process.isRunning else { throw TestServerError("tinyproxy exited before it listened:\n\(process.log)") }
+            guard Date() < deadline else { throw TestServerError("tinyproxy did not start within 60 s:\n\(process.log)") }
+            usleep(20_000)
+        }
     }
 
     /// Everything tinyproxy logged so far.
