@@ -56,7 +56,7 @@ public struct CachedLayerWriter: Sendable {
         var results: [(WrittenLayer, LayerOutcome)] = []
         for (index, request) in requests.enumerated() {
             let key = try LayerCacheKey(tree: request.tree, options: writer.options, hostFiles: hashed.contents)
-            if let recorded = cache.layer(for: key), let place = try await find(recorded, cache: cache, store: store) {
+            if let recorded = cache.layer(for: key), let place = try await find(recorded, cache: cache, store: store, records: &records) {
                 progress.started(index: index, count: requests.count, name: request.name, size: recorded.uncompressedSize)
                 progress.finished(index: index, layer: recorded, outcome: .reused(place), elapsed: .zero)
                 results.append((recorded, .reused(place)))
@@ -69,21 +69,21 @@ public struct CachedLayerWriter: Sendable {
             }
             results.append((layer, .written))
         }
-        records.keep(only: Set(paths))
+        records.keep(only: Set(paths).union(verifiedBlobs(results.map(\.0), cache: cache, store: store)))
         try records.write(to: cache.fileDigestsPath)
         return results
     }
 
     /// Where `layer`'s blob is usable from: intact in `store`, intact in the cache (then linked into `store`),
     /// or in the target repository; `nil` when nowhere. A damaged local copy is removed.
-    private func find(_ layer: WrittenLayer, cache: LayerCache, store: BlobStore) async throws -> LayerOutcome.Place? {
+    private func find(_ layer: WrittenLayer, cache: LayerCache, store: BlobStore, records: inout FileDigestRecords) async throws -> LayerOutcome.Place? {
         let descriptor = layer.descriptor
         if store.contains(descriptor.digest) {
-            if store.containsIntact(descriptor) { return store.root == cache.blobs.root ? .cache : .output }
+            if Self.isIntact(descriptor, in: store, records: &records) { return store.root == cache.blobs.root ? .cache : .output }
             store.remove(descriptor.digest)
         }
         if cache.blobs.root != store.root, cache.blobs.contains(descriptor.digest) {
-            if cache.blobs.containsIntact(descriptor) {
+            if Self.isIntact(descriptor, in: cache.blobs, records: &records) {
                 try store.link(descriptor.digest, from: cache.blobs)
                 return .cache
             }
@@ -91,6 +91,24 @@ public struct CachedLayerWriter: Sendable {
         }
         if let remoteHasBlob, try await remoteHasBlob(descriptor.digest) { return .registry }
         return nil
+    }
+
+    /// Whether a stored blob has its descriptor's bytes: known when its file's identity is the one it had when
+    /// it was last hashed (any write moves its ctime), else hashed now and recorded.
+    private static func isIntact(_ descriptor: Descriptor, in store: BlobStore, records: inout FileDigestRecords) -> Bool {
+        let path = store.path(for: descriptor.digest)
+        if let identity = try? FileIdentity(path: path), records.content(of: path, identity: identity) == .init(size: descriptor.size, digest: descriptor.digest) {
+            return true
+        }
+        guard store.containsIntact(descriptor), let identity = try? FileIdentity(path: path) else { return false }
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
+        records.record(path, identity: identity, content: .init(size: descriptor.size, digest: descriptor.digest), hashedAt: now)
+        return true
+    }
+
+    /// The blob files of `layers` whose records are worth keeping for the next build.
+    private func verifiedBlobs(_ layers: [WrittenLayer], cache: LayerCache, store: BlobStore) -> Set<String> {
+        Set(layers.flatMap { [store.path(for: $0.descriptor.digest), cache.blobs.path(for: $0.descriptor.digest)] })
     }
 
     private func writeLayer(_ request: Request, index: Int, count: Int, into store: BlobStore) async throws -> WrittenLayer {
