@@ -38,10 +38,7 @@ public struct ImageSummary: Sendable {
             lines.append("Labels")
             lines += labels.sorted { $0.key < $1.key }.map { "  \($0.key)=\($0.value)" }
         }
-        if let annotations = image.manifest.annotations, !annotations.isEmpty {
-            lines.append("Annotations")
-            lines += annotations.sorted { $0.key < $1.key }.map { "  \($0.key)=\($0.value)" }
-        }
+        lines += Self.annotationLines(image.manifest.annotations)
         let total = image.manifest.layers.reduce(Int64(0)) { $0 + $1.size }
         lines.append("Layers (\(image.manifest.layers.count), \(Self.size(total)) compressed)")
         let history = (configuration.history ?? []).filter { $0.emptyLayer != true }
@@ -64,6 +61,12 @@ public struct ImageSummary: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return try encoder.encode(Document(name: name, digest: image.manifestDescriptor.digest, manifest: image.manifest, config: image.configuration))
+    }
+
+    /// `Annotations` and one indented `KEY=VALUE` line each, sorted; nothing when there are none.
+    static func annotationLines(_ annotations: [String: String]?) -> [String] {
+        guard let annotations, !annotations.isEmpty else { return [] }
+        return ["Annotations"] + annotations.sorted { $0.key < $1.key }.map { "  \($0.key)=\($0.value)" }
     }
 
     static func argv(_ arguments: [String]) -> String {

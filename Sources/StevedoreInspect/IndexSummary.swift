@@ -21,11 +21,8 @@ public struct IndexSummary: Sendable {
             let platform = image.configuration.platform.description.padding(toLength: 16, withPad: " ", startingAt: 0)
             lines.append("  \(platform)\(image.manifestDescriptor.digest)  \(image.manifest.layers.count) layers, \(ImageSummary.size(size))")
         }
-        if let data = content.indexData, let index = try? CanonicalJSON.decode(ImageIndex.self, from: data, what: "index"),
-           let annotations = index.annotations, !annotations.isEmpty {
-            lines.append("Annotations")
-            lines += annotations.sorted { $0.key < $1.key }.map { "  \($0.key)=\($0.value)" }
-        }
+        let index = content.indexData.flatMap { try? CanonicalJSON.decode(ImageIndex.self, from: $0, what: "index") }
+        lines += ImageSummary.annotationLines(index?.annotations)
         return lines.joined(separator: "\n") + "\n"
     }
 
