@@ -1,5 +1,6 @@
 import Foundation
 import StevedoreCore
+import StevedoreTestSupport
 import Testing
 import Yams
 @testable import StevedoreScaffold
@@ -60,17 +61,11 @@ import Yams
         let steps = try #require((jobs["index"] as? [AnyHashable: Any])?["steps"] as? [[AnyHashable: Any]])
         let script = try #require(steps.last?["run"] as? String)
         // `swift` stands in as a function that prints the command it would run.
-        let stub = "swift() { echo \"$@\"; }\n" + script
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-e", "-c", stub]
-        process.environment = ["REPOSITORY": "ghcr.io/acme/hello", "TAGS": "abc,latest", "PATH": "/usr/bin:/bin"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let result = try ProcessRunner.run(
+            ["sh", "-e", "-c", "swift() { echo \"$@\"; }\n" + script], environment: ["REPOSITORY": "ghcr.io/acme/hello", "TAGS": "abc,latest"]
+        )
+        #expect(result.status == 0, "\(result.output)")
+        let output = result.stdout
         #expect(output == """
             run stevedore index create --push ghcr.io/acme/hello:abc ghcr.io/acme/hello:abc-amd64 ghcr.io/acme/hello:abc-arm64
             run stevedore index create --push ghcr.io/acme/hello:latest ghcr.io/acme/hello:latest-amd64 ghcr.io/acme/hello:latest-arm64
@@ -97,41 +92,5 @@ import Yams
 
     @Test func aliasesNameTheSameRunners() throws {
         #expect(try WorkflowRunner.parseList("linux/arm64/v8, linux/amd64").map(\.runner) == ["ubuntu-24.04-arm", "ubuntu-24.04"])
-    }
-}
-
-/// `stevedore init kamal --platforms`: `builder.arch` lists the architectures and the deploy job follows the join.
-@Suite struct KamalScaffoldPlatformsTests {
-    static func scaffold() throws -> KamalScaffold {
-        var scaffold = KamalScaffold(productName: "HelloServer", owner: "Owner", repository: "Hello")
-        scaffold.runners = try WorkflowRunner.parseList("linux/amd64,linux/arm64")
-        return scaffold
-    }
-
-    @Test func builderArchListsEveryPlatform() throws {
-        let configuration = try #require(try Yams.load(yaml: try Self.scaffold().deployConfiguration) as? [AnyHashable: Any])
-        let builder = try #require(configuration["builder"] as? [AnyHashable: Any])
-        #expect(builder["arch"] as? [String] == ["amd64", "arm64"])
-        #expect(try Self.scaffold().deployConfiguration.contains("  arch: [amd64, arm64]\n"))
-        // Without platforms, today's single architecture.
-        #expect(KamalScaffold(productName: "HelloServer", owner: "Owner", repository: "Hello").deployConfiguration.contains("\n  arch: amd64\n"))
-    }
-
-    @Test func theCompleteWorkflowDeploysAfterTheIndexJob() throws {
-        let scaffold = try Self.scaffold()
-        let workflow = try #require(try Yams.load(yaml: scaffold.workflow) as? [AnyHashable: Any])
-        let jobs = try #require(workflow["jobs"] as? [AnyHashable: Any])
-        #expect(Set(jobs.keys.compactMap { $0 as? String }) == ["image", "index", "deploy"])
-        #expect((jobs["deploy"] as? [AnyHashable: Any])?["needs"] as? String == "index")
-        #expect((jobs["index"] as? [AnyHashable: Any])?["needs"] as? String == "image")
-    }
-
-    @Test func extendingTheMatrixWorkflowDeploysAfterTheIndexJob() throws {
-        let scaffold = try Self.scaffold()
-        let matrix = try GitHubWorkflowScaffold(product: "HelloServer", runners: scaffold.runners).render()
-        let extended = try scaffold.workflow(extending: matrix, replacingDeployJob: false)
-        #expect(extended == matrix + "\n" + scaffold.deployJob(needs: "index"))
-        let jobs = try #require((try Yams.load(yaml: extended) as? [AnyHashable: Any])?["jobs"] as? [AnyHashable: Any])
-        #expect((jobs["deploy"] as? [AnyHashable: Any])?["needs"] as? String == "index")
     }
 }
