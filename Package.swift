@@ -214,7 +214,7 @@ let package = Package(
         .testTarget(name: "StevedoreProcessTests", dependencies: ["StevedoreProcess", "StevedoreCore", "StevedoreTestSupport"]),
         .testTarget(name: "StevedoreGitHubTests", dependencies: ["StevedoreGitHub", "StevedoreCore", "StevedoreTestSupport"]),
         .testTarget(name: "StevedorePublishTests", dependencies: ["StevedorePublish", "StevedoreGitHub", "StevedoreCore", "StevedoreTestSupport"]),
-        .testTarget(name: "StevedoreScaffoldTests", dependencies: ["StevedoreScaffold", "StevedoreDeploy", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreScaffoldTests", dependencies: ["StevedoreScaffold", "StevedoreDeploy", "StevedoreTestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "StevedoreJobsTests", dependencies: [
             "StevedoreJobs", "StevedoreBuild", "StevedoreCore", "StevedoreLayout", "StevedorePublish", "StevedoreRegistry", "StevedoreTestSupport",
         ]),

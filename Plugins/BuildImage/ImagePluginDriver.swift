@@ -41,9 +41,13 @@ struct ImagePluginDriver {
           --static-swift-stdlib / --no-static-swift-stdlib
                                     Link the Swift standard library and Foundation statically (default: on).
           --swift-sdk NAME          Build with an installed Swift SDK (e.g. a static Linux/musl SDK or another
-                                    architecture), passed to `swift build --swift-sdk`; pass --platform to match.
+                                    architecture), passed to `swift build --swift-sdk`. Repeat it, one SDK per
+                                    platform (e.g. x86_64-swift-linux-musl and aarch64-swift-linux-musl), for one
+                                    multi-platform image: an OCI index over an image per platform.
 
-        Every other option goes to `stevedore package-image`, whose help follows.
+        Every other option goes to `stevedore package-image`, whose help follows. For a CI matrix (one runner per
+        architecture), push-image --platform-tag pushes this runner's image under <tag>-<arch>; a last job joins the
+        platforms with `stevedore index create` (`stevedore init github-actions --platforms` writes that workflow).
 
         """
         return text + Self.permissionsHelp + "\n"
@@ -62,8 +66,11 @@ struct ImagePluginDriver {
         let staticOn = extractor.extractFlag(named: "static-swift-stdlib")
         let staticOff = extractor.extractFlag(named: "no-static-swift-stdlib")
         let sdks = extractor.extractOption(named: "swift-sdk")
-        guard productNames.count <= 1, configurations.count <= 1, sdks.count <= 1 else {
-            throw ImagePluginError("--product, --configuration and --swift-sdk may each be given once.")
+        guard productNames.count <= 1, configurations.count <= 1 else {
+            throw ImagePluginError("--product and --configuration may each be given once.")
+        }
+        if let repeated = sdks.first(where: { sdk in sdks.filter { $0 == sdk }.count > 1 }) {
+            throw ImagePluginError("--swift-sdk \(repeated) is given twice; give each Swift SDK once (one per platform).")
         }
         guard staticOn == 0 || staticOff == 0 else {
             throw ImagePluginError("Pass either --static-swift-stdlib or --no-static-swift-stdlib, not both.")
@@ -75,21 +82,28 @@ struct ImagePluginDriver {
         let linksStatically = staticOff == 0
         let product = try Self.chooseProduct(in: context.package, named: productNames.first)
 
-        let executable: URL
-        if let sdk = sdks.first {
-            executable = try buildWithSDK(sdk, product: product.name, configuration: configuration, staticStdlib: linksStatically, context: context)
-        } else {
-            executable = try buildInProcess(product: product.name, configuration: configuration, staticStdlib: linksStatically, context: context)
+        // One build per Swift SDK (each platform's executable), or one in-process build for the host.
+        var executables: [URL] = []
+        if sdks.isEmpty {
+            executables.append(try buildInProcess(product: product.name, configuration: configuration, staticStdlib: linksStatically, context: context))
+            try refuseMachO(executables[0], sdk: nil)
         }
-        try refuseMachO(executable, sdk: sdks.first)
-        let bundles = try Self.resourceBundles(of: product, besides: executable)
+        for sdk in sdks {
+            let executable = try buildWithSDK(sdk, product: product.name, configuration: configuration, staticStdlib: linksStatically, context: context)
+            try refuseMachO(executable, sdk: sdk)
+            executables.append(executable)
+        }
+        // Resource bundles hold the targets' resource files as they are, the same for every platform: the first
+        // build's serve every image.
+        let bundles = try Self.resourceBundles(of: product, besides: executables[0])
 
         var toolArguments = [
             "package-image",
             "--package-dir", context.package.directoryURL.path,
             "--product", product.name,
-            "--executable", executable.path,
         ]
+        // stevedore reads each executable's platform from its ELF header; several make one image per platform and an index.
+        for executable in executables { toolArguments += ["--executable", executable.path] }
         for bundle in bundles { toolArguments += ["--resources-bundle", bundle.path] }
         if pushes { toolArguments.append("--push") }
         toolArguments += extractor.remainingArguments

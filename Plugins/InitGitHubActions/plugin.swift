@@ -10,7 +10,11 @@ struct InitGitHubActionsPlugin: CommandPlugin {
             print("""
                 OVERVIEW: Write .github/workflows/deploy.yml, which builds and pushes this package's image to ghcr.io.
 
-                USAGE: swift package --allow-writing-to-package-directory init-github-actions [--product NAME] [--branch B] [--force]
+                USAGE: swift package --allow-writing-to-package-directory init-github-actions [--product NAME] [--branch B]
+                       [--platforms linux/amd64,linux/arm64] [--force]
+
+                  --platforms P,P   Build each platform on a GitHub-hosted runner of its architecture (push-image
+                                    --platform-tag), then join them into one index with `stevedore index create`.
 
                 PERMISSIONS: grant writing with --allow-writing-to-package-directory (or --disable-sandbox).
                 """)

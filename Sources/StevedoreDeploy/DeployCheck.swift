@@ -202,7 +202,7 @@ public struct DeployCheck: Sendable {
                             report.passed.append("builder.arch \(arch) is in the image")
                         } else {
                             let present = images.map(\.platform.description).joined(separator: ", ")
-                            report.error("builder.arch", "builder.arch names \(arch), but \(lookup.map(\.description) ?? "the image") has only \(present); hosts running \(arch) would fail to pull it", fix: "push the image for linux/\(arch) too, or remove \(arch) from builder.arch")
+                            report.error("builder.arch", "builder.arch lists \(arch), but \(lookup.map(\.description) ?? "the image") has only \(present); hosts running \(arch) would fail to pull it", fix: Self.missingArchitectureFix(arch))
                         }
                     }
                 }
@@ -212,6 +212,12 @@ public struct DeployCheck: Sendable {
                 report.error("builder.arch", "builder.arch is not set in \(config); Kamal 2 requires it even with --skip-push", fix: "set builder.arch: \(suggestion)")
             }
         }
+    }
+
+    /// How to get `arch` into the index the tag names.
+    private static func missingArchitectureFix(_ arch: String) -> String {
+        "push one index that has linux/\(arch) too: push-image with one --swift-sdk per platform, or the runner matrix of "
+            + "`stevedore init github-actions --platforms` (push-image --platform-tag, then `stevedore index create`); or remove \(arch) from builder.arch"
     }
 
     /// `service`: set, and the label `service=<service>` on every image deployed (Kamal refuses one without it).

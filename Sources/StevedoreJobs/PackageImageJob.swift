@@ -10,10 +10,11 @@ import StevedoreRegistry
 /// product of a Swift package becomes an image, labelled and timestamped from git and GitHub Actions, written
 /// to the package's layout, and optionally pushed, reported to GitHub Actions and deployed with Kamal.
 public struct PackageImageJob: Sendable {
-    /// The package, product, executable, resource bundles and outputs.
+    /// The package, product, resource bundles and outputs.
     public var package: PackageImageRequest
-    /// The user's image options (configuration, additions, base, platform, compression). The job sets the
-    /// executable, outputs, push target, labels and SOURCE_DATE_EPOCH.
+    /// The built executables (one per platform: several make an index) and the user's image options
+    /// (configuration, additions, base, platform, compression). The job sets the outputs, push target, labels
+    /// and SOURCE_DATE_EPOCH.
     public var image: BuildRequest
     /// Repository, tags, SOURCE_DATE_EPOCH and default branch as the user gave them.
     public var publish: PublishOptions
@@ -52,7 +53,7 @@ public struct PackageImageJob: Sendable {
         let defaults = try PublishDefaults.load(packageDirectory: package.packageDirectory, environment: environment)
         let provenance = try defaults.provenance(publish)
         for warning in provenance.warnings { warn(warning) }
-        let destination = push ? try defaults.destination(publish) : nil
+        let destination = push ? try defaults.destination(publish, platform: publish.platformTag ? try platformForTag() : nil) : nil
 
         let serviceLabels = try KamalConfiguration.serviceLabels(packageDirectory: package.packageDirectory, environment: environment)
         let request = try buildRequest(provenance: provenance, serviceLabels: serviceLabels, destination: destination)
@@ -71,10 +72,16 @@ public struct PackageImageJob: Sendable {
 
         guard let destination, let pushed = built.results.last, built.results.count > request.outputs.count else { return 0 }
         report(pushed.pinnedReference)
-        let published = PublishedImage(repository: destination.repository, digest: pushed.digest, tags: destination.tags, isDirty: provenance.isDirty)
+        let published = PublishedImage(
+            repository: destination.repository, digest: pushed.digest, tags: destination.tags, isDirty: provenance.isDirty, indexTags: destination.indexTags
+        )
         try GitHubActionsOutput.writePinnedReference(published, to: pushedImageFile ?? package.pushedImageFile)
         try GitHubActionsOutput(environment: environment).write(published)
         report("Pushed \(destination.repository) tags \(destination.tags.joined(separator: ", "))")
+        if let plain = destination.indexTags.first, let tagged = destination.tags.first {
+            let repository = destination.repository
+            report("Once every platform is pushed, join them into one index (for each tag): stevedore index create --push \(repository):\(plain) \(repository):\(tagged) \(repository):\(plain)-<other arch>…")
+        }
         report(published.taggedPinnedReference)
 
         guard deploy, let first = destination.tags.first else { return 0 }
@@ -86,8 +93,10 @@ public struct PackageImageJob: Sendable {
     /// Kamal's `service`, then the user's own, each winning over the one before), SOURCE_DATE_EPOCH from the
     /// provenance, the package's outputs, and the push target with its further tags.
     public func buildRequest(provenance: ImageProvenance, serviceLabels: [String: String], destination: PublishDestination?) throws -> BuildRequest {
+        guard !image.executables.isEmpty else {
+            throw StevedoreError(.missingInput, "no built executable of product '\(package.product)' was given; pass --executable PATH (one per platform)")
+        }
         var request = image
-        request.executable = package.executable
         request.additions = package.resourceBundles.map {
             Addition(source: $0, destination: "\(PackageImageRequest.executableDirectory)/\(URL(fileURLWithPath: $0).lastPathComponent)")
         } + image.additions
@@ -103,5 +112,19 @@ public struct PackageImageJob: Sendable {
             request.tags = try destination.tags.dropFirst().map(ImageTag.init)
         }
         return request
+    }
+
+    /// The platform of the only executable, whose tags `--platform-tag` suffixes: as stated, else from its ELF header.
+    ///
+    /// - Throws: ``StevedoreError`` `invalidArgument` for several executables (they make one index, pushed under
+    ///   the plain tags), or the planner's error for an unreadable executable.
+    func platformForTag() throws -> Platform {
+        guard image.executables.count == 1, let executable = image.executables.first else {
+            throw StevedoreError(.invalidArgument, "--platform-tag tags one platform's image (a runner of a CI matrix), but \(image.executables.count) executables were given; drop --platform-tag to push them as one index under the plain tags")
+        }
+        let planner = ExecutableImagePlanner(
+            executablePath: executable.path, additions: [], selfContained: true, requestedPlatform: executable.platform ?? image.platform
+        )
+        return try planner.executablePlatform()
     }
 }

@@ -18,14 +18,20 @@ public struct GitHubActionsOutput: Sendable {
     }
 
     /// The step outputs for `image`, in the order they are written:
-    /// `image` (`REPO@sha256:…`), `digest` (`sha256:…`), `tags` (comma-separated) and `tag` (the first tag).
+    /// `image` (`REPO@sha256:…`), `digest` (`sha256:…`), `tags` (comma-separated) and `tag` (the first tag);
+    /// after a `--platform-tag` push also `repository` (`REPO`) and `index-tags` (the plain tags, comma-separated),
+    /// which the job joining the platform images passes to `stevedore index create`.
     public static func outputs(for image: PublishedImage) -> [(key: String, value: String)] {
-        [
+        var outputs: [(key: String, value: String)] = [
             ("image", image.pinnedReference),
             ("digest", image.digest.description),
             ("tags", image.tags.joined(separator: ",")),
             ("tag", image.tags.first ?? ""),
         ]
+        if !image.indexTags.isEmpty {
+            outputs += [("repository", image.repository), ("index-tags", image.indexTags.joined(separator: ","))]
+        }
+        return outputs
     }
 
     /// The Markdown table added to the job summary for `image`.

@@ -2,14 +2,13 @@ import Foundation
 import StevedoreCore
 
 /// A built executable product of a Swift package, as the `build-image` and `push-image` plugins hand it over: where
-/// its image goes by default, and what to tell the user about it.
+/// its image goes by default, and what to tell the user about it. The built executables themselves (one per
+/// platform) travel in the build request.
 public struct PackageImageRequest: Hashable, Sendable {
     /// The directory of the package (the root of the user's package).
     public var packageDirectory: String
     /// The name of the executable product.
     public var product: String
-    /// The built executable.
-    public var executable: String
     /// SwiftPM resource bundle directories (`<Package>_<Target>.resources`) the executable loads with `Bundle.module`.
     public var resourceBundles: [String]
     /// `--output` locations as given; empty for the default layout under `.build/stevedore/`.
@@ -19,13 +18,11 @@ public struct PackageImageRequest: Hashable, Sendable {
     public init(
         packageDirectory: String,
         product: String,
-        executable: String,
         resourceBundles: [String] = [],
         outputs: [ImageLocation] = []
     ) {
         self.packageDirectory = packageDirectory
         self.product = product
-        self.executable = executable
         self.resourceBundles = resourceBundles
         self.outputs = outputs
     }

@@ -78,8 +78,14 @@ public struct PublishDefaults: Sendable {
         return ImageProvenance(sourceDateEpoch: epoch, revision: revision, source: source, isDirty: git?.isDirty ?? false)
     }
 
-    /// The repository and tags to push an image built with `options` to.
-    public func destination(_ options: PublishOptions) throws -> PublishDestination {
+    /// The repository and tags to push an image built with `options` to. With ``PublishOptions/platformTag``,
+    /// each tag gets the suffix of `platform` (`<sha>-arm64`, `latest-arm64`) and the plain tags become
+    /// ``PublishDestination/indexTags``.
+    ///
+    /// - Parameter platform: The image's platform; required with ``PublishOptions/platformTag``.
+    /// - Throws: ``StevedoreError`` `missingRepository`, `missingRevision`, `invalidArgument` (a malformed
+    ///   `--repository`, `--platform-tag` without a platform, a platform tag longer than a tag may be).
+    public func destination(_ options: PublishOptions, platform: Platform? = nil) throws -> PublishDestination {
         let repository = try resolveRepository(options.repository)
         let onDefaultBranch = isOnDefaultBranch(options.defaultBranch)
         var tags: [String] = []
@@ -91,7 +97,21 @@ public struct PublishDefaults: Sendable {
         } else {
             for tag in options.tags where !tags.contains(tag.name) { tags.append(tag.name) }
         }
-        return PublishDestination(repository: repository, tags: tags, isDefaultBranch: onDefaultBranch)
+        guard options.platformTag else {
+            return PublishDestination(repository: repository, tags: tags, isDefaultBranch: onDefaultBranch)
+        }
+        guard let platform else {
+            throw StevedoreError(.invalidArgument, "--platform-tag needs the image's platform, and none is known; give one executable (its platform is read from its ELF header).")
+        }
+        let suffix = PublishDestination.platformTagSuffix(platform)
+        let platformTags = try tags.map { tag in
+            let tagged = "\(tag)-\(suffix)"
+            guard ImageTag.isValid(tagged) else {
+                throw StevedoreError(.invalidArgument, "--platform-tag: '\(tagged)' is not a valid tag (\(ImageTag.grammar)); choose a shorter --tag.")
+            }
+            return tagged
+        }
+        return PublishDestination(repository: repository, tags: platformTags, isDefaultBranch: onDefaultBranch, indexTags: tags)
     }
 
     /// The branch being built: from `GITHUB_REF` under GitHub Actions, else the checked-out branch.

@@ -10,13 +10,17 @@ public struct PublishedImage: Hashable, Sendable {
     public var tags: [String]
     /// Whether the work tree was dirty when the image was built.
     public var isDirty: Bool
+    /// With `--platform-tag`, the plain tags the index over every platform is to get (see
+    /// ``PublishDestination/indexTags``); empty otherwise.
+    public var indexTags: [String]
 
     /// Creates a description of a pushed image.
-    public init(repository: String, digest: Digest, tags: [String], isDirty: Bool = false) {
+    public init(repository: String, digest: Digest, tags: [String], isDirty: Bool = false, indexTags: [String] = []) {
         self.repository = repository
         self.digest = digest
         self.tags = tags
         self.isDirty = isDirty
+        self.indexTags = indexTags
     }
 
     /// `REGISTRY/PATH@sha256:…`: the reference that always names exactly this image.

@@ -2,7 +2,9 @@ import Foundation
 import StevedoreCore
 
 /// The GitHub Actions workflow that builds a package's executable product into an image and pushes it to
-/// `ghcr.io/<owner>/<repo>` with the `push-image` plugin, on every push to the default branch.
+/// `ghcr.io/<owner>/<repo>` with the `push-image` plugin, on every push to the default branch. With platforms, a
+/// matrix builds each on a runner of its architecture and a last job joins them into one index (see
+/// ``platformJobs(_:swiftImage:product:)``).
 ///
 /// The workflow's last top-level key is `jobs:`, so further jobs (the Kamal deploy job) can be appended to the file.
 public struct GitHubWorkflowScaffold: Hashable, Sendable {
@@ -15,12 +17,15 @@ public struct GitHubWorkflowScaffold: Hashable, Sendable {
     public var branch: String
     /// The Swift container image the job runs in.
     public var swiftImage: String
+    /// The platforms to build, each on its own runner, joined into one index; empty for one job on the
+    /// runner's platform.
+    public var runners: [WorkflowRunner]
 
     /// Creates a scaffold.
     ///
     /// - Throws: ``StevedoreError`` with code `invalidProductName` when `product` or `branch` holds
     ///   characters that do not belong in a product or branch name.
-    public init(product: String? = nil, branch: String = "main", swiftImage: String = "swift:6.1-noble") throws {
+    public init(product: String? = nil, branch: String = "main", swiftImage: String = "swift:6.1-noble", runners: [WorkflowRunner] = []) throws {
         if let product, !Self.isPlainName(product) {
             throw StevedoreError(.invalidProductName, "Product name '\(product)' may only use letters, digits, '_', '-' and '.'.")
         }
@@ -30,10 +35,12 @@ public struct GitHubWorkflowScaffold: Hashable, Sendable {
         self.product = product
         self.branch = branch
         self.swiftImage = swiftImage
+        self.runners = runners
     }
 
     /// The workflow's YAML text.
     public func render() -> String {
+        guard runners.isEmpty else { return renderPlatforms() }
         let productArgument = product.map { " --product \($0)" } ?? ""
         return """
         # Builds the package's executable product into an OCI image and pushes it to ghcr.io/<owner>/<repo>,
@@ -76,6 +83,30 @@ public struct GitHubWorkflowScaffold: Hashable, Sendable {
                   swift package --allow-writing-to-package-directory --allow-network-connections all
                   push-image\(productArgument)
 
+        """
+    }
+
+    /// The workflow with the platform matrix and the joining job.
+    private func renderPlatforms() -> String {
+        let platforms = runners.map(\.platform.description).joined(separator: ",")
+        return """
+        # Builds the package's executable product into one OCI image per platform (\(platforms)), each on a
+        # runner of its architecture, and pushes it to ghcr.io/<owner>/<repo> under <tag>-<arch>; the `index` job
+        # then joins them into one multi-platform index under <tag> (the commit SHA, and `latest`), without a
+        # Docker daemon. Written by `stevedore init github-actions --platforms \(platforms)`.
+        name: Deploy
+
+        on:
+          push:
+            branches: [\(branch)]
+          workflow_dispatch:
+
+        permissions:
+          contents: read
+          packages: write
+
+        jobs:
+        \(Self.platformJobs(runners, swiftImage: swiftImage, product: product))
         """
     }
 

@@ -1,8 +1,9 @@
 import StevedoreCore
 extension KamalScaffold {
     /// `existing` with the deploy job added at the end of its `jobs:` mapping, indented like its other jobs,
-    /// after the `build-and-push` job or else the first job that runs `push-image`. With `replacingDeployJob`,
-    /// a `deploy` job already there is replaced.
+    /// after the `build-and-push` job, else the job joining a platform matrix (running `stevedore index create`:
+    /// the index exists only once it is done), else the first job that runs `push-image`. With
+    /// `replacingDeployJob`, a `deploy` job already there is replaced.
     ///
     /// - Throws: ``StevedoreError`` `workflowNotExtensible` when there is no top-level `jobs:` or no job
     ///   running `push-image` for `deploy` to follow; `fileExists` when a `deploy` job exists and
@@ -38,8 +39,10 @@ extension KamalScaffold {
             let name = lines[start].drop(while: { $0 == " " }).prefix(while: { $0 != ":" })
             return (String(name), lines[start..<next])
         }
-        // The job to follow: `build-and-push`, else the first job that runs the push-image plugin.
+        // The job to follow: `build-and-push`, else the job joining the platform images, else the first job that
+        // runs the push-image plugin.
         guard let pushJob = jobs.first(where: { $0.name == "build-and-push" })?.name
+            ?? jobs.first(where: { $0.name != "deploy" && $0.body.contains { $0.contains("stevedore index create") } })?.name
             ?? jobs.first(where: { $0.name != "deploy" && $0.body.contains { $0.contains("push-image") } })?.name
         else {
             throw StevedoreError(.workflowNotExtensible, "\(path) has no job running push-image for the deploy job to follow; run `stevedore init github-actions` first, or add this job by hand with `needs:` naming your push job:\n\(deployJob)")

@@ -15,8 +15,11 @@ public struct KamalScaffold: Hashable, Sendable {
     public var appPort: Int
     /// The servers' addresses; when empty, a documentation address (192.0.2.1) marked for replacement.
     public var hosts: [String]
-    /// `builder.arch`.
+    /// `builder.arch` when ``runners`` is empty.
     public var architecture: String
+    /// The platforms built on their own runners and joined into one index (`--platforms`): `builder.arch` lists
+    /// their architectures, and a workflow written whole has the platform matrix. Empty for one platform.
+    public var runners: [WorkflowRunner] = []
     /// The Swift container image the workflow's jobs run in.
     public var swiftImage: String
 
@@ -81,10 +84,25 @@ public struct KamalScaffold: Hashable, Sendable {
           password:
             - \(Self.passwordSecret)
 
-        # Kamal requires builder.arch even though Stevedore builds the image; hosts pull this architecture.
-        builder:
-          arch: \(architecture)
+        \(builderSection)
 
+        """
+    }
+
+    /// `builder.arch` and its comment: one architecture, or the list of ``runners``' architectures.
+    private var builderSection: String {
+        guard !runners.isEmpty else {
+            return """
+            # Kamal requires builder.arch even though Stevedore builds the image; hosts pull this architecture.
+            builder:
+              arch: \(architecture)
+            """
+        }
+        return """
+        # Kamal requires builder.arch even though Stevedore builds the image. The tag names one index over these
+        # architectures: every host pulls the same tag and gets its own platform's image.
+        builder:
+          arch: [\(runners.map(\.architecture).joined(separator: ", "))]
         """
     }
 
@@ -157,9 +175,26 @@ public struct KamalScaffold: Hashable, Sendable {
         """
     }
 
-    /// A complete workflow with both jobs, for when none exists yet.
+    /// A complete workflow with both jobs (with ``runners``: the platform matrix, the joining job and the deploy
+    /// job), for when none exists yet.
     public var workflow: String {
-        """
+        guard runners.isEmpty else {
+            return """
+            # Written by `stevedore init kamal`: build and push one image per platform, join them into one index,
+            # then deploy it with Kamal. Needs the repository secret SSH_PRIVATE_KEY (a key the servers accept).
+            name: Deploy
+
+            on:
+              push:
+                branches: [main]
+              workflow_dispatch:
+
+            jobs:
+            \(GitHubWorkflowScaffold.platformJobs(runners, swiftImage: swiftImage, product: nil))
+            \(deployJob(needs: GitHubWorkflowScaffold.joinJobName))
+            """
+        }
+        return """
         # Written by `stevedore init kamal`: build and push the image, then deploy it with Kamal.
         # Needs the repository secret SSH_PRIVATE_KEY (a key the servers accept).
         name: Deploy

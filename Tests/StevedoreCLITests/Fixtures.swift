@@ -5,8 +5,9 @@ import StevedoreTestSupport
 enum Fixtures {
     /// A C program that links zlib dynamically and prints its version.
     static let cProgram = Result { try compileC() }
-    /// The same C program cross-compiled for arm64 (`aarch64-linux-gnu-gcc`, Debian's `zlib1g-dev:arm64`).
-    static let cProgramArm64 = Result { try compileC(compiler: "aarch64-linux-gnu-gcc", name: "hello-c-arm64") }
+    /// The same C program for linux/arm64, cross-compiled with `aarch64-linux-gnu-gcc` against Debian's
+    /// `zlib1g-dev:arm64` (its closure comes from the host's multiarch directory /usr/lib/aarch64-linux-gnu).
+    static let cProgramARM64 = Result { try compileC(compiler: "aarch64-linux-gnu-gcc") }
     /// A Swift program built without the static standard library (needs libswiftCore.so and friends).
     static let swiftDynamic = Result { try compileSwift(static: false) }
     /// A Swift program with `-static-stdlib` (still needs glibc, libstdc++…).
@@ -18,8 +19,11 @@ enum Fixtures {
         return path
     }()
 
-    private static func compileC(compiler: String = "cc", name: String = "hello-c") throws -> String {
-        let source = "\(directory)/hello.c"
+    private static func compileC(compiler: String = "cc") throws -> String {
+        // hello.c and hello-c for every compiler (the names are in the symbol table and the image), each in its own directory.
+        let sourceDirectory = compiler == "cc" ? directory : "\(directory)/\(compiler)"
+        try FileManager.default.createDirectory(atPath: sourceDirectory, withIntermediateDirectories: true)
+        let source = "\(sourceDirectory)/hello.c"
         try """
             #include <stdio.h>
             #include <zlib.h>
@@ -29,9 +33,9 @@ enum Fixtures {
                 return 0;
             }
             """.write(toFile: source, atomically: true, encoding: .utf8)
-        let output = "\(directory)/\(name)"
+        let output = "\(sourceDirectory)/hello-c"
         let result = try ProcessRunner.run([compiler, "-O2", "-o", output, source, "-lz"])
-        guard result.status == 0 else { throw FixtureError(message: "cc failed: \(result.output)") }
+        guard result.status == 0 else { throw FixtureError(message: "\(compiler) failed: \(result.output)") }
         return output
     }
 

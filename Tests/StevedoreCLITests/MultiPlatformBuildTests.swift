@@ -18,7 +18,7 @@ struct MultiPlatformBuildTests {
 
     @Test("one build of an amd64 and an arm64 executable is one index that podman, umoci and qemu accept", .timeLimit(.minutes(15)))
     func oneBuildTwoPlatforms() throws {
-        let amd64 = try Fixtures.cProgram.get(), arm64 = try Fixtures.cProgramArm64.get()
+        let amd64 = try Fixtures.cProgram.get(), arm64 = try Fixtures.cProgramARM64.get()
         let env = try RegistryTestEnvironment(.tokenTLS)
         defer { env.stop() }
         let work = try TemporaryDirectory("multi-platform")
@@ -69,13 +69,13 @@ struct MultiPlatformBuildTests {
         let bundle = work.appending("bundle")
         try TestLayouts.check(ProcessRunner.run(["umoci", "unpack", "--rootless", "--image", "\(arm64Layout):v1", bundle]))
         let rootfs = "\(bundle)/rootfs"
-        let qemu = try ProcessRunner.run(["qemu-aarch64-static", "-L", rootfs, "\(rootfs)/usr/local/bin/hello-c-arm64"])
+        let qemu = try ProcessRunner.run(["qemu-aarch64-static", "-L", rootfs, "\(rootfs)/usr/local/bin/hello-c"])
         #expect(qemu.status == 0 && qemu.stdout.contains("hello from c with zlib"), "\(qemu.output)")
     }
 
     @Test("index create from two single-platform images pushed separately gives the one-build index digest", .timeLimit(.minutes(10)))
     func indexCreateMatchesOneBuild() throws {
-        let amd64 = try Fixtures.cProgram.get(), arm64 = try Fixtures.cProgramArm64.get()
+        let amd64 = try Fixtures.cProgram.get(), arm64 = try Fixtures.cProgramARM64.get()
         let env = try RegistryTestEnvironment(.plain)
         defer { env.stop() }
         let work = try TemporaryDirectory("index-create")
@@ -102,7 +102,7 @@ struct MultiPlatformBuildTests {
 
     @Test("inspect lists an index's platforms and --platform picks one; a docker-archive of several platforms is refused")
     func inspectAndRefusals() throws {
-        let amd64 = try Fixtures.cProgram.get(), arm64 = try Fixtures.cProgramArm64.get()
+        let amd64 = try Fixtures.cProgram.get(), arm64 = try Fixtures.cProgramARM64.get()
         let work = try TemporaryDirectory("multi-inspect")
         let layout = work.appending("layout")
         #expect(try StevedoreBinary.run(["build", "--executable", amd64, "--executable", arm64, "--output", "oci-layout:\(layout):v1", "--quiet"]).status == 0)
@@ -126,7 +126,7 @@ struct MultiPlatformBuildTests {
     /// `--sysroot`: a foreign executable's libraries found in an unpacked root instead of the host's directories.
     @Test("--sysroot finds an arm64 executable's libraries in a root file system")
     func sysrootFindsLibraries() throws {
-        let arm64 = try Fixtures.cProgramArm64.get()
+        let arm64 = try Fixtures.cProgramARM64.get()
         let work = try TemporaryDirectory("sysroot")
         // A minimal arm64 root: the loader, libc and zlib copied from the host's multiarch directories.
         let root = work.appending("root")
@@ -141,7 +141,7 @@ struct MultiPlatformBuildTests {
         #expect(build.status == 0, "\(build.output)")
         let bundle = work.appending("bundle")
         try TestLayouts.check(ProcessRunner.run(["umoci", "unpack", "--rootless", "--image", "\(work.appending("layout")):v1", bundle]))
-        let qemu = try ProcessRunner.run(["qemu-aarch64-static", "-L", "\(bundle)/rootfs", "\(bundle)/rootfs/usr/local/bin/hello-c-arm64"])
+        let qemu = try ProcessRunner.run(["qemu-aarch64-static", "-L", "\(bundle)/rootfs", "\(bundle)/rootfs/usr/local/bin/hello-c"])
         #expect(qemu.status == 0 && qemu.stdout.contains("hello from c with zlib"), "\(qemu.output)")
         // An empty root has no loader: the error says where it looked.
         try FileManager.default.createDirectory(atPath: work.appending("empty"), withIntermediateDirectories: true)

@@ -135,7 +135,7 @@ let deployCheckCases: [DeployCheckCase] = [
     DeployCheckCase(
         name: "builder.arch names an architecture the image lacks",
         fixture: yaml("arch: amd64", "arch:\n    - amd64\n    - arm64"),
-        expected: DeployFinding(.error, key: "builder.arch", message: "builder.arch names arm64, but ghcr.io/owner/hello:\(DeployFixture.sha) has only linux/amd64; hosts running arm64 would fail to pull it", fix: "push the image for linux/arm64 too, or remove arm64 from builder.arch")
+        expected: DeployFinding(.error, key: "builder.arch", message: "builder.arch lists arm64, but ghcr.io/owner/hello:\(DeployFixture.sha) has only linux/amd64; hosts running arm64 would fail to pull it", fix: "push one index that has linux/arm64 too: push-image with one --swift-sdk per platform, or the runner matrix of `stevedore init github-actions --platforms` (push-image --platform-tag, then `stevedore index create`); or remove arm64 from builder.arch")
     ),
     DeployCheckCase(
         name: "the image lacks the service label",

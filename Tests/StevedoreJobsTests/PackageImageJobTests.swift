@@ -6,12 +6,13 @@ import StevedoreRegistry
 import Testing
 
 @Suite struct PackageImageJobTests {
-    static func job(push: Bool, userLabels: [String: String] = [:]) -> PackageImageJob {
+    static func job(push: Bool, userLabels: [String: String] = [:], executables: [BuildExecutable] = [BuildExecutable(path: "/src/hello/.build/release/HelloServer")]) -> PackageImageJob {
         var image = BuildRequest(executable: nil)
+        image.executables = executables
         image.settings.labels = userLabels
         return PackageImageJob(
             package: PackageImageRequest(
-                packageDirectory: "/src/hello", product: "HelloServer", executable: "/src/hello/.build/release/HelloServer",
+                packageDirectory: "/src/hello", product: "HelloServer",
                 resourceBundles: ["/src/hello/.build/release/HelloServer_HelloServer.resources"]
             ),
             image: image, publish: PublishOptions(), push: push, deploy: false, pushedImageFile: nil,
@@ -46,5 +47,21 @@ import Testing
         #expect(request.push == ImageReference(registry: "127.0.0.1:5000", repository: "acme/hello", tag: "abc"))
         #expect(request.tags == [try ImageTag("latest")])
         #expect(request.outputs == [.layout(path: "/src/hello/.build/stevedore/oci/HelloServer", tag: "abc")])
+    }
+
+    @Test func everyPlatformsExecutableIsBuiltWithTheBundlesOfTheFirst() throws {
+        let executables = [
+            try BuildExecutable(parsing: "linux/amd64=/src/hello/.build/x86_64/release/HelloServer"),
+            try BuildExecutable(parsing: "linux/arm64=/src/hello/.build/aarch64/release/HelloServer"),
+        ]
+        let request = try Self.job(push: false, executables: executables).buildRequest(provenance: Self.provenance, serviceLabels: [:], destination: nil)
+        #expect(request.executables == executables)
+        #expect(request.additions.map(\.destination) == ["/usr/local/bin/HelloServer_HelloServer.resources"])
+    }
+
+    @Test func withoutAnExecutableTheRequestSaysWhatToPass() {
+        #expect { try Self.job(push: false, executables: []).buildRequest(provenance: Self.provenance, serviceLabels: [:], destination: nil) } throws: { error in
+            (error as? StevedoreError)?.code == .missingInput && "\(error)".contains("--executable")
+        }
     }
 }

@@ -30,6 +30,18 @@ import Testing
         #expect(table.contains("`latest`"))
     }
 
+    @Test func aPlatformTaggedPushAlsoNamesTheRepositoryAndTheIndexTags() {
+        var image = Self.image
+        image.tags = image.tags.map { $0 + "-arm64" }
+        image.indexTags = Self.image.tags
+        let outputs = GitHubActionsOutput.outputs(for: image).map { "\($0.key)=\($0.value)" }
+        #expect(outputs.suffix(3) == [
+            "tag=0123456789abcdef0123456789abcdef01234567-arm64",
+            "repository=ghcr.io/acme/hello",
+            "index-tags=0123456789abcdef0123456789abcdef01234567,latest",
+        ])
+    }
+
     /// Without `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY` (empty counts as unset), writing leaves every file where
     /// the other GitHub variables point exactly as it was, and creates none.
     @Test func outsideGitHubActionsNothingIsWritten() throws {

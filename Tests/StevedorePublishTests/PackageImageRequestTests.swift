@@ -6,7 +6,6 @@ import Testing
     static let request = PackageImageRequest(
         packageDirectory: "/src/hello",
         product: "HelloServer",
-        executable: "/src/hello/.build/release/HelloServer",
         resourceBundles: ["/src/hello/.build/release/HelloServer_HelloServer.resources"]
     )
 

@@ -89,6 +89,33 @@ import Testing
         #expect(try defaults.destination(PublishOptions(repository: "ghcr.io/a/b", tags: tags)).tags == ["v1", "stable"])
     }
 
+    @Test(arguments: [
+        // platform, expected suffix
+        (Platform(os: "linux", architecture: "amd64"), "amd64"),
+        (Platform(os: "linux", architecture: "arm64", variant: "v8"), "arm64"),
+        (Platform(os: "linux", architecture: "aarch64"), "arm64"),
+        (Platform(os: "linux", architecture: "arm", variant: "v7"), "arm-v7"),
+    ])
+    func platformTagSuffixesEveryTag(platform: Platform, suffix: String) throws {
+        let defaults = PublishDefaults(environment: ["GITHUB_REF": "refs/heads/main", "GITHUB_SHA": Self.otherSHA], git: Self.git())
+        let destination = try defaults.destination(PublishOptions(platformTag: true), platform: platform)
+        #expect(destination.tags == ["\(Self.otherSHA)-\(suffix)", "latest-\(suffix)"])
+        #expect(destination.indexTags == [Self.otherSHA, "latest"])
+        #expect(destination.primaryReference == "ghcr.io/acme/hello:\(Self.otherSHA)-\(suffix)")
+        #expect(try defaults.destination(PublishOptions(), platform: platform).indexTags.isEmpty)
+    }
+
+    @Test func platformTagNeedsAPlatformAndRoomForTheSuffix() throws {
+        let defaults = PublishDefaults(environment: [:], git: Self.git())
+        #expect { try defaults.destination(PublishOptions(platformTag: true)) } throws: { error in
+            (error as? StevedoreError)?.code == .invalidArgument && "\(error)".contains("--platform-tag")
+        }
+        let long = try ImageTag(String(repeating: "v", count: 125))
+        #expect { try defaults.destination(PublishOptions(tags: [long], platformTag: true), platform: Platform(os: "linux", architecture: "arm64")) } throws: { error in
+            (error as? StevedoreError)?.code == .invalidArgument && "\(error)".contains("shorter --tag")
+        }
+    }
+
     @Test func noRevisionAndNoTagIsAnError() {
         let defaults = PublishDefaults(environment: [:], git: nil)
         #expect { try defaults.destination(PublishOptions(repository: "ghcr.io/a/b")) } throws: { error in

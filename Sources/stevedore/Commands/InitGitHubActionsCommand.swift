@@ -9,7 +9,12 @@ struct InitGitHubActionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "github-actions",
         abstract: "Write a GitHub Actions workflow that builds and pushes the package's image to ghcr.io.",
-        discussion: "The workflow runs `swift package push-image` with `packages: write` and GITHUB_TOKEN on each push to the branch. It never replaces an existing file unless --force is given."
+        discussion: """
+        The workflow runs `swift package push-image` with `packages: write` and GITHUB_TOKEN on each push to the branch. \
+        With --platforms linux/amd64,linux/arm64 it runs push-image --platform-tag on an amd64 and an arm64 runner \
+        (ubuntu-24.04, ubuntu-24.04-arm), each pushing <tag>-<arch>, then an `index` job joins them with \
+        `stevedore index create` under each tag. It never replaces an existing file unless --force is given.
+        """
     )
 
     @Option(help: "The executable product to build (default: the package's only executable product).")
@@ -17,6 +22,9 @@ struct InitGitHubActionsCommand: AsyncParsableCommand {
 
     @Option(help: "The branch whose pushes run the workflow.")
     var branch = "main"
+
+    @Option(help: ArgumentHelp("Build these platforms, each on a GitHub-hosted runner of its architecture, and join them into one index.", valueName: "linux/amd64,linux/arm64"), transform: WorkflowRunner.parseList)
+    var platforms: [WorkflowRunner] = []
 
     @Option(name: .customLong("package-dir"), help: "The root directory of the Swift package.")
     var packageDirectory = "."
@@ -27,10 +35,16 @@ struct InitGitHubActionsCommand: AsyncParsableCommand {
     func run() async throws {
         let product: String?
         if let chosen = self.product { product = chosen } else { product = try await detectedProduct() }
-        let scaffold = try GitHubWorkflowScaffold(product: product, branch: branch)
+        let scaffold = try GitHubWorkflowScaffold(product: product, branch: branch, runners: platforms)
         let path = try scaffold.write(into: packageDirectory, force: force)
         print("Wrote \(path)\(product.map { " (product \($0))" } ?? "")")
-        print("Commit it and push to \(branch): the image goes to ghcr.io/<owner>/<repo>, tagged with the commit SHA and latest.")
+        if platforms.isEmpty {
+            print("Commit it and push to \(branch): the image goes to ghcr.io/<owner>/<repo>, tagged with the commit SHA and latest.")
+        } else {
+            let architectures = platforms.map(\.architecture)
+            print("Commit it and push to \(branch): each runner pushes ghcr.io/<owner>/<repo>:<tag>-<arch> (\(architectures.joined(separator: ", "))), then the index job joins them under the commit SHA and latest.")
+            print("For Kamal: builder.arch: [\(architectures.joined(separator: ", "))] (stevedore init kamal --platforms \(platforms.map(\.platform.description).joined(separator: ",")))")
+        }
     }
 
     /// The only executable product, read with `swift package dump-package`; `nil` when there is none or it cannot

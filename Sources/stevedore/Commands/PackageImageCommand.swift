@@ -27,8 +27,8 @@ struct PackageImageCommand: AsyncParsableCommand {
     @Option(help: "The name of the executable product.")
     var product: String
 
-    @Option(help: "The built executable.")
-    var executable: String
+    @Option(help: ArgumentHelp("The built executable. Repeat it, one per platform (read from each ELF header, or stated as OS/ARCH=PATH), for a multi-platform image: an OCI index.", valueName: "[OS/ARCH=]PATH"), transform: BuildExecutable.init(parsing:))
+    var executable: [BuildExecutable] = []
 
     @Option(name: .customLong("resources-bundle"), help: "A SwiftPM resource bundle placed beside the executable (repeatable).")
     var resourceBundles: [String] = []
@@ -44,6 +44,9 @@ struct PackageImageCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("default-branch"), help: "The branch whose builds are also tagged `latest`.")
     var defaultBranch: String?
+
+    @Flag(name: .customLong("platform-tag"), help: "Push under <tag>-<arch> (e.g. <sha>-arm64, latest-arm64) instead of each tag: one runner of a CI matrix; a last job joins the platforms with `stevedore index create`.")
+    var platformTag = false
 
     @Option(help: "Base image (default: scratch).", transform: BaseImage.init(parsing:))
     var from: BaseImage = .scratch
@@ -64,7 +67,12 @@ struct PackageImageCommand: AsyncParsableCommand {
     var registry: RegistryOptions
 
     func validate() throws {
+        if executable.isEmpty { throw ValidationError("Missing --executable: the built executable (repeat it, one per platform).") }
         if deploy, !push { throw ValidationError("--deploy needs --push (use the push-image plugin).") }
+        if platformTag, !push { throw ValidationError("--platform-tag names the pushed tags; use it with --push (the push-image plugin).") }
+        if platformTag, deploy {
+            throw ValidationError("--deploy cannot follow a --platform-tag push: Kamal deploys the index, which exists only once every platform is pushed and joined with `stevedore index create`.")
+        }
         for case .registry(let reference) in output {
             throw ValidationError("--output '\(reference)' names a registry; use push-image (or --push with --repository) to push.")
         }
@@ -72,16 +80,19 @@ struct PackageImageCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        var image = BuildRequest(executable: executable)
+        var image = BuildRequest(executable: nil)
+        image.executables = executable
         try self.image.apply(to: &image)
         image.base = from.location
         var job = PackageImageJob(
             package: PackageImageRequest(
                 packageDirectory: URL(fileURLWithPath: packageDirectory).standardizedFileURL.path,
-                product: product, executable: executable, resourceBundles: resourceBundles, outputs: output
+                product: product, resourceBundles: resourceBundles, outputs: output
             ),
             image: image,
-            publish: PublishOptions(repository: repository, tags: tag, sourceDateEpoch: self.image.layers.sourceDateEpoch, defaultBranch: defaultBranch),
+            publish: PublishOptions(
+                repository: repository, tags: tag, sourceDateEpoch: self.image.layers.sourceDateEpoch, defaultBranch: defaultBranch, platformTag: platformTag
+            ),
             push: push, deploy: deploy, pushedImageFile: pushedImageFile,
             registry: try registry.configuration(explicitFor: nil),
             environment: environment
