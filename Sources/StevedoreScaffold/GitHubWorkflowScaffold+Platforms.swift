@@ -35,8 +35,8 @@ extension GitHubWorkflowScaffold {
               index-tags: ${{ steps.push.outputs.index-tags }}
             steps:
               - uses: actions/checkout@v4
-              - name: Install libarchive and zlib
-                run: apt-get update && apt-get install -y --no-install-recommends libarchive-dev zlib1g-dev
+              - name: Install libarchive, zlib and libzstd
+                run: apt-get update && apt-get install -y --no-install-recommends \(GitHubWorkflowScaffold.buildPackages)
               - name: Trust the checkout
                 run: git config --global --add safe.directory "$GITHUB_WORKSPACE"
               - uses: actions/cache@v4
@@ -61,8 +61,8 @@ extension GitHubWorkflowScaffold {
               packages: write
             steps:
               - uses: actions/checkout@v4
-              - name: Install libarchive and zlib
-                run: apt-get update && apt-get install -y --no-install-recommends libarchive-dev zlib1g-dev
+              - name: Install libarchive, zlib and libzstd
+                run: apt-get update && apt-get install -y --no-install-recommends \(GitHubWorkflowScaffold.buildPackages)
               - name: Trust the checkout
                 run: git config --global --add safe.directory "$GITHUB_WORKSPACE"
               - uses: actions/cache@v4

@@ -10,6 +10,8 @@ import StevedoreCore
 public struct GitHubWorkflowScaffold: Hashable, Sendable {
     /// Where the workflow goes, relative to the package directory.
     public static let relativePath = ".github/workflows/deploy.yml"
+    /// The Debian packages a runner needs to build the plugins' `stevedore` tool: the C libraries it links.
+    public static let buildPackages = "libarchive-dev zlib1g-dev libzstd-dev"
 
     /// The executable product to build, `nil` when the package has exactly one and the plugin can pick it.
     public var product: String?
@@ -66,8 +68,8 @@ public struct GitHubWorkflowScaffold: Hashable, Sendable {
               tag: ${{ steps.push.outputs.tag }}
             steps:
               - uses: actions/checkout@v4
-              - name: Install libarchive and zlib
-                run: apt-get update && apt-get install -y --no-install-recommends libarchive-dev zlib1g-dev
+              - name: Install libarchive, zlib and libzstd
+                run: apt-get update && apt-get install -y --no-install-recommends \(GitHubWorkflowScaffold.buildPackages)
               - name: Trust the checkout
                 run: git config --global --add safe.directory "$GITHUB_WORKSPACE"
               - uses: actions/cache@v4

@@ -135,7 +135,7 @@ public struct KamalScaffold: Hashable, Sendable {
             steps:
               - uses: actions/checkout@v4
               - name: Install libarchive, zlib, Ruby and ssh
-                run: apt-get update && apt-get install -y --no-install-recommends libarchive-dev zlib1g-dev ruby-full build-essential openssh-client git
+                run: apt-get update && apt-get install -y --no-install-recommends \(GitHubWorkflowScaffold.buildPackages) ruby-full build-essential openssh-client git
               - name: Trust the checkout
                 run: git config --global --add safe.directory "$GITHUB_WORKSPACE"
               - name: Install Kamal
@@ -163,8 +163,8 @@ public struct KamalScaffold: Hashable, Sendable {
               packages: write
             steps:
               - uses: actions/checkout@v4
-              - name: Install libarchive and zlib
-                run: apt-get update && apt-get install -y --no-install-recommends libarchive-dev zlib1g-dev
+              - name: Install libarchive, zlib and libzstd
+                run: apt-get update && apt-get install -y --no-install-recommends \(GitHubWorkflowScaffold.buildPackages)
               - name: Trust the checkout
                 run: git config --global --add safe.directory "$GITHUB_WORKSPACE"
               - name: Build and push the image
