@@ -34,16 +34,7 @@ extension GitHubWorkflowScaffold {
               repository: ${{ steps.push.outputs.repository }}
               index-tags: ${{ steps.push.outputs.index-tags }}
             steps:
-              - uses: actions/checkout@v4
-              - name: Install libarchive, zlib and libzstd
-                run: apt-get update && apt-get install -y --no-install-recommends \(GitHubWorkflowScaffold.buildPackages)
-              - name: Trust the checkout
-                run: git config --global --add safe.directory "$GITHUB_WORKSPACE"
-              - uses: actions/cache@v4
-                with:
-                  path: .build
-                  key: swiftpm-${{ runner.os }}-${{ runner.arch }}-${{ hashFiles('Package.resolved', 'Package.swift') }}
-                  restore-keys: swiftpm-${{ runner.os }}-${{ runner.arch }}-
+              \(GitHubWorkflowScaffold.setUpSteps(cachePrefix: "swiftpm-${{ runner.os }}-${{ runner.arch }}-"))
               - name: Build and push the ${{ matrix.platform }} image under <tag>-<arch>
                 id: push
                 env:
@@ -60,16 +51,7 @@ extension GitHubWorkflowScaffold {
               contents: read
               packages: write
             steps:
-              - uses: actions/checkout@v4
-              - name: Install libarchive, zlib and libzstd
-                run: apt-get update && apt-get install -y --no-install-recommends \(GitHubWorkflowScaffold.buildPackages)
-              - name: Trust the checkout
-                run: git config --global --add safe.directory "$GITHUB_WORKSPACE"
-              - uses: actions/cache@v4
-                with:
-                  path: .build
-                  key: swiftpm-${{ runner.os }}-${{ runner.arch }}-${{ hashFiles('Package.resolved', 'Package.swift') }}
-                  restore-keys: swiftpm-${{ runner.os }}-${{ runner.arch }}-
+              \(GitHubWorkflowScaffold.setUpSteps(cachePrefix: "swiftpm-${{ runner.os }}-${{ runner.arch }}-"))
               - name: Join \(platforms) into one index under each tag
                 env:
                   GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}

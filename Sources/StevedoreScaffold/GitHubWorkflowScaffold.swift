@@ -67,16 +67,7 @@ public struct GitHubWorkflowScaffold: Hashable, Sendable {
               digest: ${{ steps.push.outputs.digest }}
               tag: ${{ steps.push.outputs.tag }}
             steps:
-              - uses: actions/checkout@v4
-              - name: Install libarchive, zlib and libzstd
-                run: apt-get update && apt-get install -y --no-install-recommends \(GitHubWorkflowScaffold.buildPackages)
-              - name: Trust the checkout
-                run: git config --global --add safe.directory "$GITHUB_WORKSPACE"
-              - uses: actions/cache@v4
-                with:
-                  path: .build
-                  key: swiftpm-${{ runner.os }}-${{ hashFiles('Package.resolved', 'Package.swift') }}
-                  restore-keys: swiftpm-${{ runner.os }}-
+              \(Self.setUpSteps(cachePrefix: "swiftpm-${{ runner.os }}-"))
               - name: Build and push the image
                 id: push
                 env:

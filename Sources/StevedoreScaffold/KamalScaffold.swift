@@ -133,11 +133,7 @@ public struct KamalScaffold: Hashable, Sendable {
               contents: read
               packages: read
             steps:
-              - uses: actions/checkout@v4
-              - name: Install libarchive, zlib, Ruby and ssh
-                run: apt-get update && apt-get install -y --no-install-recommends \(GitHubWorkflowScaffold.buildPackages) ruby-full build-essential openssh-client git
-              - name: Trust the checkout
-                run: git config --global --add safe.directory "$GITHUB_WORKSPACE"
+              \(GitHubWorkflowScaffold.setUpSteps(installing: "libarchive, zlib, libzstd, Ruby and ssh", extraPackages: "ruby-full build-essential openssh-client git", cachePrefix: nil))
               - name: Install Kamal
                 run: gem install kamal
               - name: Load the SSH key for the servers
@@ -162,11 +158,7 @@ public struct KamalScaffold: Hashable, Sendable {
               contents: read
               packages: write
             steps:
-              - uses: actions/checkout@v4
-              - name: Install libarchive, zlib and libzstd
-                run: apt-get update && apt-get install -y --no-install-recommends \(GitHubWorkflowScaffold.buildPackages)
-              - name: Trust the checkout
-                run: git config --global --add safe.directory "$GITHUB_WORKSPACE"
+              \(GitHubWorkflowScaffold.setUpSteps(cachePrefix: nil))
               - name: Build and push the image
                 env:
                   GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}
