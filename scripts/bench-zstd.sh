@@ -70,7 +70,7 @@ build() {
     local name="$1" compression="$2" layout="$WORK/layout-$1"
     rm -rf "$layout"
     run "$name" "SOURCE_DATE_EPOCH=1700000000 '$STEVEDORE' build --no-self-contained --add '$TREE:/data' \
-        --compression $compression --threads $THREADS --quiet --output 'oci-layout:$layout:bench' \
+        --compression $compression --threads $THREADS --no-cache --quiet --output 'oci-layout:$layout:bench' \
         && ln -sf \"\$(ls -S '$layout'/blobs/sha256/* | head -1)\" '$WORK/$name.layer'" "$WORK/$name.layer"
     grep -o 'sha256:[0-9a-f]*' "$WORK/stdout-$name" | tail -1 | sed "s/^/                manifest /"
 }
