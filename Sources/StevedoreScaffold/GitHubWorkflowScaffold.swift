@@ -47,18 +47,7 @@ public struct GitHubWorkflowScaffold: Hashable, Sendable {
         return """
         # Builds the package's executable product into an OCI image and pushes it to ghcr.io/<owner>/<repo>,
         # tagged with the commit SHA and `latest`, without a Docker daemon. Written by `stevedore init github-actions`.
-        name: Deploy
-
-        on:
-          push:
-            branches: [\(branch)]
-          workflow_dispatch:
-
-        permissions:
-          contents: read
-          packages: write
-
-        jobs:
+        \(preamble)
           image:
             runs-on: ubuntu-latest
             container: \(swiftImage)
@@ -79,14 +68,10 @@ public struct GitHubWorkflowScaffold: Hashable, Sendable {
         """
     }
 
-    /// The workflow with the platform matrix and the joining job.
-    private func renderPlatforms() -> String {
-        let platforms = runners.map(\.platform.description).joined(separator: ",")
-        return """
-        # Builds the package's executable product into one OCI image per platform (\(platforms)), each on a
-        # runner of its architecture, and pushes it to ghcr.io/<owner>/<repo> under <tag>-<arch>; the `index` job
-        # then joins them into one multi-platform index under <tag> (the commit SHA, and `latest`), without a
-        # Docker daemon. Written by `stevedore init github-actions --platforms \(platforms)`.
+    /// What every generated workflow says after its comment: its name, the push to the branch and the manual runs
+    /// that trigger it, the token's permissions, and `jobs:` (the last line).
+    private var preamble: String {
+        """
         name: Deploy
 
         on:
@@ -99,6 +84,18 @@ public struct GitHubWorkflowScaffold: Hashable, Sendable {
           packages: write
 
         jobs:
+        """
+    }
+
+    /// The workflow with the platform matrix and the joining job.
+    private func renderPlatforms() -> String {
+        let platforms = runners.map(\.platform.description).joined(separator: ",")
+        return """
+        # Builds the package's executable product into one OCI image per platform (\(platforms)), each on a
+        # runner of its architecture, and pushes it to ghcr.io/<owner>/<repo> under <tag>-<arch>; the `index` job
+        # then joins them into one multi-platform index under <tag> (the commit SHA, and `latest`), without a
+        # Docker daemon. Written by `stevedore init github-actions --platforms \(platforms)`.
+        \(preamble)
         \(Self.platformJobs(runners, swiftImage: swiftImage, product: product))
         """
     }
