@@ -18,18 +18,23 @@ public struct GitHubActionsOutput: Sendable {
     }
 
     /// The step outputs for `image`, in the order they are written:
-    /// `image` (`REPO@sha256:…`), `digest` (`sha256:…`), `tags` (comma-separated) and `tag` (the first tag);
-    /// after a `--platform-tag` push also `repository` (`REPO`) and `index-tags` (the plain tags, comma-separated),
-    /// which the job joining the platform images passes to `stevedore index create`.
+    /// `image` (`REPO@sha256:…`), `digest` (`sha256:…`), `tags` (comma-separated), `tag` (the first tag) and
+    /// `repository` (`REPO`: the attestations' subject name); after a `--platform-tag` push also `index-tags` (the
+    /// plain tags, comma-separated), which the job joining the platform images passes to `stevedore index create`;
+    /// with an SBOM, `sbom` (its file, which `actions/attest-sbom` reads).
     public static func outputs(for image: PublishedImage) -> [(key: String, value: String)] {
         var outputs: [(key: String, value: String)] = [
             ("image", image.pinnedReference),
             ("digest", image.digest.description),
             ("tags", image.tags.joined(separator: ",")),
             ("tag", image.tags.first ?? ""),
+            ("repository", image.repository),
         ]
         if !image.indexTags.isEmpty {
-            outputs += [("repository", image.repository), ("index-tags", image.indexTags.joined(separator: ","))]
+            outputs.append(("index-tags", image.indexTags.joined(separator: ",")))
+        }
+        if let sbomFile = image.sbomFile {
+            outputs.append(("sbom", sbomFile))
         }
         return outputs
     }

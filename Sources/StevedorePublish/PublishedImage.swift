@@ -13,14 +13,17 @@ public struct PublishedImage: Hashable, Sendable {
     /// With `--platform-tag`, the plain tags the index over every platform is to get (see
     /// ``PublishDestination/indexTags``); empty otherwise.
     public var indexTags: [String]
+    /// The file holding the image's SBOM, attached to it in the registry, when one was made.
+    public var sbomFile: String?
 
     /// Creates a description of a pushed image.
-    public init(repository: String, digest: Digest, tags: [String], isDirty: Bool = false, indexTags: [String] = []) {
+    public init(repository: String, digest: Digest, tags: [String], isDirty: Bool = false, indexTags: [String] = [], sbomFile: String? = nil) {
         self.repository = repository
         self.digest = digest
         self.tags = tags
         self.isDirty = isDirty
         self.indexTags = indexTags
+        self.sbomFile = sbomFile
     }
 
     /// `REGISTRY/PATH@sha256:…`: the reference that always names exactly this image.

@@ -30,6 +30,7 @@ extension GitHubWorkflowScaffold {
             permissions:
               contents: read
               packages: write
+        \(GitHubWorkflowScaffold.attestationPermissions(indent: "      "))
             outputs:
               repository: ${{ steps.push.outputs.repository }}
               index-tags: ${{ steps.push.outputs.index-tags }}
@@ -42,6 +43,7 @@ extension GitHubWorkflowScaffold {
                 run: >
                   swift package --allow-writing-to-package-directory --allow-network-connections all
                   push-image\(productArgument) --platform-tag
+              \(GitHubWorkflowScaffold.attestationSteps)
 
           \(joinJobName):
             needs: \(platformJobName)

@@ -46,7 +46,8 @@ public struct GitHubWorkflowScaffold: Hashable, Sendable {
         let productArgument = product.map { " --product \($0)" } ?? ""
         return """
         # Builds the package's executable product into an OCI image and pushes it to ghcr.io/<owner>/<repo>,
-        # tagged with the commit SHA and `latest`, without a Docker daemon. Written by `stevedore init github-actions`.
+        # tagged with the commit SHA and `latest`, without a Docker daemon, and attests its build provenance and SBOM
+        # with GitHub's artifact attestations. Written by `stevedore init github-actions`.
         \(preamble)
           image:
             runs-on: ubuntu-latest
@@ -64,6 +65,7 @@ public struct GitHubWorkflowScaffold: Hashable, Sendable {
                 run: >
                   swift package --allow-writing-to-package-directory --allow-network-connections all
                   push-image\(productArgument)
+              \(Self.attestationSteps)
 
         """
     }
@@ -82,6 +84,7 @@ public struct GitHubWorkflowScaffold: Hashable, Sendable {
         permissions:
           contents: read
           packages: write
+        \(Self.attestationPermissions(indent: "  "))
 
         jobs:
         """

@@ -24,6 +24,7 @@ import Testing
             "digest=\(Self.image.digest)",
             "tags=0123456789abcdef0123456789abcdef01234567,latest",
             "tag=0123456789abcdef0123456789abcdef01234567",
+            "repository=ghcr.io/acme/hello",
         ])
         let table = try String(contentsOfFile: summary, encoding: .utf8)
         #expect(table.contains("| Digest | `\(Self.image.digest)` |"))
@@ -40,6 +41,15 @@ import Testing
             "repository=ghcr.io/acme/hello",
             "index-tags=0123456789abcdef0123456789abcdef01234567,latest",
         ])
+    }
+
+    /// The attestation steps of the generated workflow read the SBOM's file from the `sbom` output.
+    @Test func anImageWithAnSBOMNamesItsFile() {
+        var image = Self.image
+        image.sbomFile = "/src/hello/.build/stevedore/sbom/hello.spdx.json"
+        let outputs = GitHubActionsOutput.outputs(for: image).map { "\($0.key)=\($0.value)" }
+        #expect(outputs.suffix(2) == ["repository=ghcr.io/acme/hello", "sbom=/src/hello/.build/stevedore/sbom/hello.spdx.json"])
+        #expect(!GitHubActionsOutput.outputs(for: Self.image).contains { $0.key == "sbom" })
     }
 
     /// Without `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY` (empty counts as unset), writing leaves every file where

@@ -30,7 +30,7 @@ import StevedoreCore
         guard ProcessRunner.isAvailable("python3"), (try? ProcessRunner.run(["python3", "-c", "import yaml"]).status) == 0 else { return }
         let directory = try TemporaryDirectory("scaffold-yaml")
         let file = try directory.write("deploy.yml", try GitHubWorkflowScaffold(product: "App").render())
-        let result = try ProcessRunner.run(["python3", "-c", "import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(d['jobs']['image']['steps'][-1]['run'])", file])
+        let result = try ProcessRunner.run(["python3", "-c", "import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(next(s for s in d['jobs']['image']['steps'] if s.get('id') == 'push')['run'])", file])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.stdout.contains("swift package --allow-writing-to-package-directory --allow-network-connections all push-image --product App"))
     }
