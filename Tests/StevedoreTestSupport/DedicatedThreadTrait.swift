@@ -9,11 +9,12 @@ import Testing
 public struct DedicatedThreadTrait: TestTrait, SuiteTrait, TestScoping {
     public var isRecursive: Bool { true }
 
+    /// A scope for each test case (each run of a test function), none for a suite or a function as a whole.
+    public func scopeProvider(for test: Test, testCase: Test.Case?) -> Self? {
+        testCase == nil ? nil : self
+    }
+
     public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        guard testCase != nil else {
-            try await function()
-            return
-        }
         let executor = ThreadTaskExecutor(name: "test \(test.name)")
         defer { executor.shutdown() }
         try await withTaskExecutorPreference(executor) {
