@@ -6,7 +6,8 @@
 #   scripts/stress-tests.sh [N]
 #   STEVEDORE_STRESS_SKIP_BUILD=1   use the tests as built (`swift build --build-tests` ran already)
 #
-# Each run's output goes to .build/stress-tests/run-I.log; the last line printed is the summary.
+# Each run's output goes to .build/stress-tests/run-I.log; each run's line names its three slowest tests; the last
+# line printed is the summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +28,10 @@ command -v stress-ng >/dev/null || scripts/install-dependencies.sh
 if [ "${STEVEDORE_STRESS_SKIP_BUILD:-0}" != 1 ]; then
   swift build --build-tests
 fi
+# The test bundle is run directly: `swift test --skip-build` plans the build again before every run, which takes
+# about a minute on a busy machine.
+bundle=$(ls -d "$(swift build --show-bin-path)"/*PackageTests.xctest | head -1)
+[ -x "$bundle" ] || { echo "stress-tests: no test bundle; run swift build --build-tests" >&2; exit 1; }
 
 logs=.build/stress-tests
 mkdir -p "$logs"
@@ -38,9 +43,12 @@ started=$SECONDS
 for ((run = 1; run <= runs; run++)); do
   run_started=$SECONDS
   log="$logs/run-$run.log"
-  if swift test --skip-build "${filter_arguments[@]}" >"$log" 2>&1; then
+  if "$bundle" --testing-library swift-testing "${filter_arguments[@]}" >"$log" 2>&1; then
     tests=$(grep -Eo 'Test run with [0-9]+ tests' "$log" | tail -1 | grep -Eo '[0-9]+' || echo '?')
-    echo "run $run/$runs: passed ($tests tests) in $((SECONDS - run_started)) s"
+    echo "run $run/$runs: passed ($tests tests) in $((SECONDS - run_started)) s; the slowest:"
+    # Swift Testing's "passed after N seconds" per test (and per parameterized test), the three longest.
+    grep -E '^✔ Test .* passed after [0-9.]+ seconds' "$log" | grep -v '^✔ Test run with ' \
+      | sed -E 's/^✔ Test (.*) passed after ([0-9.]+) seconds.*/\2 s  \1/' | sort -rn | head -3 | sed 's/^/    /' || true
   else
     echo "run $run/$runs: FAILED after $((SECONDS - run_started)) s; the failures:"
     grep -E '✘|error:|failed' "$log" | head -40 || true

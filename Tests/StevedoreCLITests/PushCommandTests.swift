@@ -5,7 +5,7 @@ import StevedoreTestSupport
 import Testing
 
 /// `stevedore push`, `pull`, `copy` and `login` against Debian's docker-registry, checked with skopeo and umoci.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct PushCommandTests {
     @Test("push, then skopeo and umoci read it; pull what skopeo pushed", arguments: RegistrySetup.allCases)
     func pushAndPullRoundTrip(setup: RegistrySetup) throws {

@@ -6,7 +6,7 @@ import Testing
 
 /// README, "Base images": downloaded base layers are cached in `$STEVEDORE_CACHE_DIR` for later builds.
 /// The base is read through the fault proxy (without faults), whose log counts the downloads.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct RegistryBaseLayerCacheTests {
     @Test("the base-layer cache in $STEVEDORE_CACHE_DIR is used by the second build: no layer is downloaded twice")
     func secondBuildDownloadsNoBaseLayer() async throws {

@@ -5,7 +5,7 @@ import Testing
 /// README, "Credentials, first match wins", through the CLI against a registry with Basic authentication:
 /// the flags, the environment, docker's config.json, podman's auth.json and ~/.netrc all hold a credential
 /// for the registry. Only the password of one source is right at a time, so the push says which one was used.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct RegistryCredentialPrecedenceTests {
     enum Source: String, CaseIterable, CustomStringConvertible {
         case flags, environment, dockerConfig, podmanAuthFile, netrc

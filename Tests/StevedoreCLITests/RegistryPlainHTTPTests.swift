@@ -5,7 +5,7 @@ import Testing
 /// README, "TLS": plain HTTP only for `--insecure-registry HOST[:PORT]`, and localhost/127.0.0.1 by default.
 /// 127.0.0.2 is loopback, so nothing leaves the machine, but it is not one of the names stevedore treats as
 /// local: a plain-HTTP registry there stands for one on another host.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct RegistryPlainHTTPTests {
     @Test("plain HTTP is refused for a registry that is not local, and allowed with --insecure-registry")
     func plainHTTPNeedsInsecureRegistry() throws {

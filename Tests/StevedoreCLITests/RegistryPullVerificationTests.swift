@@ -5,7 +5,7 @@ import Testing
 
 /// README, "Pull": every blob is verified (digest and size) while it streams, and nothing is stored on a
 /// mismatch. The fault proxy spoils the body of one layer on its way from a real docker-registry.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct RegistryPullVerificationTests {
     @Test("pull verifies each blob's digest and size while it streams and stores nothing on a mismatch",
           arguments: [RegistryFaultProxy.Rule.BodyFault.corrupt, .truncate])

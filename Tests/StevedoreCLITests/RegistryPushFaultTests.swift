@@ -6,7 +6,7 @@ import Testing
 /// README, "Push" and "Auth": tags are pushed last, a 401 in the middle of a push refreshes the token once,
 /// and a `denied` from ghcr.io is explained. Real docker-registry behind the fault proxy, or the misbehaving
 /// registry under the name ghcr.io in a private network namespace.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct RegistryPushFaultTests {
     /// How the push is stopped once its blobs are in.
     enum ManifestFault: String, CaseIterable, Sendable, CustomStringConvertible {

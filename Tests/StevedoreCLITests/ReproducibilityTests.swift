@@ -3,7 +3,7 @@ import StevedoreTestSupport
 import Testing
 
 /// The reproducibility contract: the same inputs give the same digest whatever the machine's state.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct ReproducibilityTests {
     /// Writes the same resources and executable under `root` with the given file-system accidents.
     func makeInputs(root: String, umask newMask: mode_t, parentMode: Int, owner: uid_t, mtime: String, reverse: Bool) throws -> (String, String) {

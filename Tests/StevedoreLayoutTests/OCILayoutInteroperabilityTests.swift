@@ -6,6 +6,7 @@ import Testing
 
 /// Layouts written by ``OCILayout`` are read by the tools users meet (skopeo, umoci, oci-image-tool),
 /// and layouts those tools write are read by ``OCILayout``.
+@Suite(.dedicatedThread)
 struct OCILayoutInteroperabilityTests {
     struct WrittenImage {
         var directory: TemporaryDirectory

@@ -6,7 +6,7 @@ import Testing
 /// dripping bodies, absurd token lifetimes, a realm on another plain-HTTP host, an HTTPS→HTTP redirect and
 /// escape sequences in errors. Each case ends with a specific error (or the right success) well within the
 /// outer bound, never with a crash (exit code ≥ 128), and sends no credential where it does not belong.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct HostileRegistryTests {
     /// The outer bound of one run: generous, so a busy machine does not make a test flaky; a run that hangs
     /// past `--timeout` still fails it.

@@ -8,7 +8,7 @@ import Testing
 
 /// The registry client against a real docker-registry: faults, time bound, chunked uploads, indexes,
 /// token caching, `HEAD` checks and lazy reading.
-@Suite(.serialized)
+@Suite(.dedicatedThread)
 struct RegistryClientTests {
     static func makeClient(_ env: RegistryTestEnvironment, timeBound: Double = 120, chunks: Bool = false, user: String? = nil, password: String? = nil) throws -> RegistryClient {
         let home = env.directory.appending("client-home")

@@ -7,7 +7,7 @@ import Testing
 
 /// README, "Resilience": 408, 429, 500, 502, 503, 504 and connection errors are retried; every other error
 /// answer fails at once. Each fault is injected once by the fault proxy into a pull from a real docker-registry.
-@Suite(.serialized)
+@Suite(.dedicatedThread)
 struct RegistryRetryTests {
     /// One injected fault.
     enum Fault: Sendable, CustomStringConvertible {
