@@ -57,7 +57,7 @@ public struct PhaseTiming: Hashable, Sendable, CustomStringConvertible {
 
 extension Duration {
     /// The duration in seconds, as a `Double`.
-    var seconds: Double {
+    fileprivate var seconds: Double {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }

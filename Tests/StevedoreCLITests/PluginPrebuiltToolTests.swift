@@ -24,7 +24,8 @@ extension PluginTests {
             ])
             try #require(make.status == 0, "make-artifact-bundle.sh failed:\n\(make.output)")
             let pluginPackage = distribution + "/stevedore-plugins"
-            let info = try PluginFixture.json(try ProcessRunner.run(["cat", pluginPackage + "/stevedore.artifactbundle/info.json"]))
+            let infoData = try Data(contentsOf: URL(fileURLWithPath: pluginPackage + "/stevedore.artifactbundle/info.json"))
+            let info = try #require(try JSONSerialization.jsonObject(with: infoData) as? [String: Any])
             #expect(info["schemaVersion"] as? String == "1.0")
             let artifact = try #require((info["artifacts"] as? [String: Any])?["stevedore"] as? [String: Any])
             #expect(artifact["type"] as? String == "executable")
