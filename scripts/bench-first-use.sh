@@ -3,7 +3,7 @@
 # empty `.build`, then a one-line code change and the new image; ours beside apple/swift-container-plugin's, same
 # package, same machine, one run each.
 #
-#   SWIFT_CONTAINER_PLUGIN=/path/to/swift-container-plugin scripts/bench-first-use.sh [--prebuilt] [--quick]
+#   SWIFT_CONTAINER_PLUGIN=/path/to/swift-container-plugin scripts/bench-first-use.sh [--prebuilt] [--quick] [--skip-source]
 #
 # SWIFT_CONTAINER_PLUGIN  a checkout of apple/swift-container-plugin; the test package depends on it by path and
 #                         runs its `build-container-image` (which also pushes: to a local docker-registry here).
@@ -15,6 +15,8 @@
 #                         swift-nio), the peer is skipped, the source-built row uses this checkout's warm plugin-test
 #                         scratch directory (BENCH_WARM_SCRATCH, default .build/plugin-tests/scratch) instead of an
 #                         empty one, and --prebuilt takes this checkout's debug `stevedore` unless $STEVEDORE is set.
+# --skip-source           leave out the source-built row (e.g. `--quick --prebuilt --skip-source`: a smoke run in
+#                         a minute, without touching any scratch directory of this checkout).
 #
 # The product is Examples/HelloServer's (swift-nio, a resource bundle); each package has its own empty scratch
 # directory. Our plugin builds release with the Swift standard library linked statically (its defaults); the peer's
@@ -24,11 +26,12 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-quick= prebuilt=
+quick= prebuilt= skip_source=
 for argument in "$@"; do
     case $argument in
         --quick) quick=1 ;;
         --prebuilt) prebuilt=1 ;;
+        --skip-source) skip_source=1 ;;
         -h|--help) sed -n '2,/^set -e/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench-first-use: unknown argument $argument" >&2; exit 2 ;;
     esac
@@ -77,7 +80,7 @@ SWIFT
     git -C "$directory" commit -q -m Package
 }
 
-# The one-line change: a string of the server's source.
+# The one-line change: a string of the server's source, left uncommitted.
 change_source() {
     local file
     file=$(grep -rl 'Hello' "$1/Sources" --include='*.swift' | head -1)
@@ -92,7 +95,8 @@ for old, new in (('version 1', 'version 2'), ('Hello from a Swift server', 'Hell
 else:
     sys.exit(f"no line to change in {path}")
 PY
-    git -C "$1" commit -q -am Change
+    # Not committed: an edit loop builds a dirty tree, whose time stamps stay the last commit's (a new commit would
+    # move SOURCE_DATE_EPOCH, and with it every layer's time stamps).
 }
 
 # Runs "$@" with its output in $work/$label.log; prints the seconds it took, or fails with the log.
@@ -131,7 +135,9 @@ measure_ours() {
 }
 
 # 1. Stevedore, source-built tool: the package depends on this checkout by path.
-if [[ -n $quick ]]; then
+if [[ -n $skip_source ]]; then
+    :
+elif [[ -n $quick ]]; then
     warm=${BENCH_WARM_SCRATCH:-$root/.build/plugin-tests/scratch}
     [[ -d $warm ]] || { echo "bench-first-use: --quick needs a warm scratch directory at $warm (run the plugin tests once)" >&2; exit 1; }
     measure_ours "stevedore-source-warm-scratch" ".package(path: \"$root\")" "$warm"
@@ -164,7 +170,7 @@ if [[ -n $peer ]]; then
 fi
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(swift --version 2>/dev/null | head -1)"
-[[ -z $quick ]] || echo "SMOKE RUN (--quick): a one-file product and a warm scratch directory; these are not the benchmark's figures"
+[[ -z $quick ]] || echo "SMOKE RUN (--quick): a one-file product (and a warm scratch directory for the source-built row); these are not the benchmark's figures"
 printf '| %-40s | %-28s | %-28s |\n' "" "first use (empty scratch)" "one-line change → new image"
 printf '| %-40s | %-28s | %-28s |\n' "---" "---" "---"
 for row in "${rows[@]}"; do
