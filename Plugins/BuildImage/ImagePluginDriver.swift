@@ -54,6 +54,9 @@ struct ImagePluginDriver {
     }
 
     func run(context: PluginContext, arguments: [String]) throws {
+        // Measured first: the time from `swift package` until now is SwiftPM's check (or build) of the plugin and tool.
+        let timings = PluginTimings(arguments: arguments)
+        timings.report("tool check", seconds: PluginTimings.secondsSinceSwiftPackageStarted(), detail: "SwiftPM readied the plugin and its stevedore tool")
         var extractor = ArgumentExtractor(arguments)
         if extractor.extractFlag(named: "help") > 0 || extractor.extractFlag(named: "h") > 0 {
             print(help())
@@ -83,6 +86,7 @@ struct ImagePluginDriver {
         let product = try Self.chooseProduct(in: context.package, named: productNames.first)
 
         // One build per Swift SDK (each platform's executable), or one in-process build for the host.
+        let buildStarted = ContinuousClock.now
         var executables: [URL] = []
         if sdks.isEmpty {
             executables.append(try buildInProcess(product: product.name, configuration: configuration, staticStdlib: linksStatically, context: context))
@@ -93,6 +97,7 @@ struct ImagePluginDriver {
             try refuseMachO(executable, sdk: sdk)
             executables.append(executable)
         }
+        timings.report("product build", since: buildStarted, detail: "\(product.name), \(configuration)\(sdks.isEmpty ? "" : ", \(sdks.count) Swift SDK\(sdks.count == 1 ? "" : "s")")")
         // Resource bundles hold the targets' resource files as they are, the same for every platform: the first
         // build's serve every image.
         let bundles = try Self.resourceBundles(of: product, besides: executables[0])

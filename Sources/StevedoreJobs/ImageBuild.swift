@@ -59,6 +59,8 @@ public struct BuiltImage: Sendable {
     public var content: ImageContent
     /// One result per output, in order, then the push's.
     public var results: [TransferResult]
+    /// How long each phase took (layer planning, layers, write, push), for `--verbose`.
+    public var timings: [PhaseTiming] = []
 
     /// The digest of the root: the image's manifest, or the index.
     public var digest: Digest { content.rootDescriptor.digest }
@@ -88,6 +90,9 @@ public struct ImageBuild: Sendable {
     }
 
     private func run(_ request: BuildRequest, client: RegistryClient?) async throws -> BuiltImage {
+        let clock = ContinuousClock()
+        var phaseStart = clock.now
+        var timings: [PhaseTiming] = []
         let recipes = try makeRecipes(request)
         if recipes.count > 1, let archive = request.outputs.first(where: { if case .dockerArchive = $0 { true } else { false } }) {
             throw StevedoreError(.unusableLocation, "\(archive) cannot hold a multi-platform image (\(recipes.map(\.platform.description).joined(separator: ", "))): a docker-archive has one platform and no index; write an OCI layout or push it")
@@ -103,31 +108,49 @@ public struct ImageBuild: Sendable {
             }
         }
 
+        timings.append(PhaseTiming(.layerPlanning, duration: clock.now - phaseStart, detail: "\(recipes.count) image\(recipes.count == 1 ? "" : "s")"))
+
+        phaseStart = clock.now
         let store = try workingStore(request.outputs)
         if !canMountBase(request) {
             for case let base? in bases { try await copyLayers(of: base.image, from: base.source, to: store) }
         }
         let builder = ImageBuilder(layerOptions: request.layerOptions, logger: logger)
         var images: [Image] = []
+        var outcomes: [LayerOutcome] = []
+        var assembling = Duration.zero
         for (recipe, base) in zip(recipes, bases) {
-            let layers = try await makeLayers(recipe, options: builder.layerOptions(for: recipe), request: request, store: store, client: client, namedByPlatform: recipes.count > 1)
-            images.append(try builder.assemble(recipe, base: base.map { ImageBuilder.Base(image: $0.image, name: $0.name) }, layers: layers, into: store))
+            let made = try await makeLayers(recipe, options: builder.layerOptions(for: recipe), request: request, store: store, client: client, namedByPlatform: recipes.count > 1)
+            outcomes += made.map(\.outcome)
+            let assembled = try await PhaseTiming.measure {
+                try builder.assemble(recipe, base: base.map { ImageBuilder.Base(image: $0.image, name: $0.name) }, layers: made.map(\.layer), into: store)
+            }
+            images.append(assembled.value)
+            assembling += assembled.duration
         }
+        timings.append(PhaseTiming(.layers, duration: clock.now - phaseStart - assembling, detail: PhaseTiming.layerDetail(outcomes)))
+
+        phaseStart = clock.now
         let content = images.count == 1 ? ImageContent(image: images[0]) : try ImageContent(indexOf: images, annotations: request.settings.annotations)
         if let indexData = content.indexData { try store.write(indexData) }
-
         var results: [TransferResult] = []
-        for location in request.outputs + (request.push.map { [.registry($0)] } ?? []) {
+        for location in request.outputs {
             results.append(try await location.destination(client: client, extraTags: request.tags).write(content, blobs: store))
         }
-        return BuiltImage(content: content, results: results)
+        timings.append(PhaseTiming(.write, duration: clock.now - phaseStart + assembling, detail: request.outputs.isEmpty ? nil : request.outputs.map(\.description).joined(separator: ", ")))
+        if let push = request.push {
+            phaseStart = clock.now
+            results.append(try await ImageLocation.registry(push).destination(client: client, extraTags: request.tags).write(content, blobs: store))
+            timings.append(PhaseTiming(.push, duration: clock.now - phaseStart, detail: push.description))
+        }
+        return BuiltImage(content: content, results: results, timings: timings)
     }
 
     /// The recipe's layers, through the layer cache unless the request turns it off. Without a local output, a
     /// layer the push target already has needs no local blob.
     private func makeLayers(
         _ recipe: ImageRecipe, options: LayerOptions, request: BuildRequest, store: BlobStore, client: RegistryClient?, namedByPlatform: Bool
-    ) async throws -> [WrittenLayer] {
+    ) async throws -> [(layer: WrittenLayer, outcome: LayerOutcome)] {
         let cache = request.usesLayerCache ? try LayerCache(root: CacheDirectory.path(environment: registry.environment)) : nil
         var writer = CachedLayerWriter(writer: LayerWriter(options: options), cache: cache, progress: layerProgress)
         if request.outputs.isEmpty, let push = request.push, let client {
@@ -139,7 +162,7 @@ public struct ImageBuild: Sendable {
         for (layer, outcome) in made {
             logger.info("layer", metadata: ["stevedore.layer": "\(layer.descriptor.digest)", "stevedore.outcome": "\(outcome)"])
         }
-        return made.map(\.layer)
+        return made
     }
 
     /// One recipe per executable (each for its platform), or one of the additions only.

@@ -30,6 +30,9 @@ public struct PackageImageJob: Sendable {
     public var environment: [String: String]
     /// Told about each layer as it is written or found in the cache.
     public var layerProgress: any LayerProgress = SilentLayerProgress()
+    /// Whether to report one ``PhaseTiming`` line per phase (provenance, layer planning, layers, write, push)
+    /// once the image is built: `--verbose`.
+    public var reportsTimings = false
 
     public init(
         package: PackageImageRequest, image: BuildRequest, publish: PublishOptions, push: Bool, deploy: Bool,
@@ -50,6 +53,8 @@ public struct PackageImageJob: Sendable {
     ///
     /// - Returns: Kamal's exit status when deploying, else 0.
     public func run(report: (String) -> Void, warn: (String) -> Void) async throws -> Int32 {
+        let clock = ContinuousClock()
+        let start = clock.now
         let defaults = try PublishDefaults.load(packageDirectory: package.packageDirectory, environment: environment)
         let provenance = try defaults.provenance(publish)
         for warning in provenance.warnings { warn(warning) }
@@ -64,7 +69,11 @@ public struct PackageImageJob: Sendable {
             if registry.credentials.environmentRegistry == nil { registry.credentials.environmentRegistry = target.registry }
             if let explicit = registry.credentials.explicit, explicit.registry == nil { registry.credentials.explicit = (target.registry, explicit.credential) }
         }
+        let provenanceTime = clock.now - start
         let built = try await ImageBuild(registry: registry, layerProgress: layerProgress).run(request)
+        if reportsTimings {
+            for timing in [PhaseTiming(.provenance, duration: provenanceTime)] + built.timings { report(timing.description) }
+        }
         let outputResults = built.results.prefix(request.outputs.count)
         for result in outputResults { report(result.pinnedReference) }
         let port = image.settings.exposedPorts.first.map { String($0.port) }

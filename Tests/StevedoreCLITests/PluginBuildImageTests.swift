@@ -13,12 +13,17 @@ extension PluginTests {
             try #require(first.status == 0, "build-image failed:\n\(first.output)")
             let digest = try #require(PluginFixture.builtDigest(in: first.output), "no digest in:\n\(first.output)")
             #expect(first.output.contains("containers-storage:localhost/helloserver:latest && podman run --rm -p 8080:8080 localhost/helloserver:latest"), "\(first.output)")
+            #expect(!first.output.contains("timing:"), "timing lines without --verbose:\n\(first.output)")
             let layout = package + "/.build/stevedore/oci/HelloServer"
 
-            // Same commit, built again: the same digest.
-            let second = try PluginFixture.swiftPackage(["build-image", "--expose", "8080"], in: package)
+            // Same commit, built again: the same digest; with --verbose, one timing line per phase.
+            let second = try PluginFixture.swiftPackage(["build-image", "--expose", "8080", "--verbose"], in: package)
             try #require(second.status == 0, "second build-image failed:\n\(second.output)")
             #expect(PluginFixture.builtDigest(in: second.output) == digest)
+            for phase in ["tool check", "product build", "provenance", "layer planning", "layers", "write"] {
+                #expect(second.output.contains("timing: \(phase) "), "no timing line for \(phase):\n\(second.output)")
+            }
+            #expect(PluginFixture.firstMatch(of: #"timing: layers [0-9.]+ s \((0) written, [1-9][0-9]* reused\)"#, in: second.output) == "0", "\(second.output)")
 
             // The OCI tools accept it.
             let validate = try ProcessRunner.run(["oci-image-tool", "validate", "--type", "image", "--ref", "name=latest", layout])

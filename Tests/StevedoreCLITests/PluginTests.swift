@@ -87,12 +87,12 @@ enum PluginFixture {
         try ProcessRunner.run(["git", "-C", directory, "rev-parse", "HEAD"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Runs `swift package <permissions> <arguments>` in `directory` with the shared scratch directory.
-    static func swiftPackage(_ arguments: [String], in directory: String, environment: [String: String?] = [:]) throws -> ProcessResult {
+    /// Runs `swift package <permissions> <arguments>` in `directory` with the shared scratch directory (or `scratchPath`).
+    static func swiftPackage(_ arguments: [String], in directory: String, environment: [String: String?] = [:], scratchPath: String = scratch) throws -> ProcessResult {
         var variables = neutralEnvironment
         for (key, value) in environment { variables[key] = value }
         return try ProcessRunner.run(
-            ["swift", "package", "--package-path", directory, "--scratch-path", scratch,
+            ["swift", "package", "--package-path", directory, "--scratch-path", scratchPath,
              "--allow-writing-to-package-directory", "--allow-network-connections", "all"] + arguments,
             environment: variables,
             currentDirectory: directory,

@@ -25,6 +25,26 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: work.appending("image.tar")))
     }
 
+    /// The phases `--verbose` prints: planning, layers (written, then reused from the cache), write.
+    @Test func aBuildTimesEachPhaseAndCountsReusedLayers() async throws {
+        let work = try TemporaryDirectory("jobs-timings")
+        let file = try work.write("hello.txt", "hello\n")
+        var request = BuildRequest(executable: nil)
+        request.additions = [Addition(source: file, destination: "/hello.txt")]
+        request.platform = Platform(os: "linux", architecture: "amd64")
+        request.outputs = [.layout(path: work.appending("layout"), tag: "v1")]
+        let build = ImageBuild(registry: RegistryConfiguration(environment: ["STEVEDORE_CACHE_DIR": work.appending("cache")]))
+        let first = try await build.run(request)
+        #expect(first.timings.map(\.phase) == [.layerPlanning, .layers, .write])
+        #expect(first.timings[1].detail == "1 written, 0 reused")
+        #expect(first.timings[2].description.hasPrefix("timing: write "))
+        #expect(first.timings[2].description.hasSuffix(" s (oci-layout:\(work.appending("layout")):v1)"))
+        let second = try await build.run(request)
+        #expect(second.timings[1].detail == "0 written, 1 reused")
+        #expect(PhaseTiming.line("tool check", seconds: nil) == "timing: tool check unknown")
+        #expect(PhaseTiming(.push, duration: .milliseconds(1_500)).description == "timing: push 1.50 s")
+    }
+
     /// `ImageTransfer` copies what a layout tag names into another layout, byte for byte.
     @Test func aTransferBetweenLayoutsKeepsTheDigest() async throws {
         let work = try TemporaryDirectory("jobs-transfer")

@@ -98,6 +98,7 @@ struct PackageImageCommand: AsyncParsableCommand {
             environment: environment
         )
         job.layerProgress = registry.layerProgress
+        job.reportsTimings = registry.verbose
         let status = try await job.run(
             report: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },
             warn: { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }

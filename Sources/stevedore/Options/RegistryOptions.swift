@@ -39,7 +39,7 @@ struct RegistryOptions: ParsableArguments {
     @Flag(help: "Print only the result (no progress).")
     var quiet = false
 
-    @Flag(name: [.customLong("verbose"), .customShort("v")], help: "Log each request (never credentials).")
+    @Flag(name: [.customLong("verbose"), .customShort("v")], help: "Log each request (never credentials); package-image also prints how long each phase took.")
     var verbose = false
 
     /// The largest `--timeout`: one week.

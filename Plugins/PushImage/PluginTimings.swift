@@ -1,0 +1,1 @@
+../BuildImage/PluginTimings.swift
