@@ -34,7 +34,7 @@ extension OCILayout {
         }
         try store.write(referrer.data)
         let tag = referrer.subject.digest.referrersTag
-        let wasPresent = try withLock {
+        let wasPresent = try withLock { () throws -> Bool in
             var index = try self.index()
             let existing = index.manifests.last { $0.annotations?[AnnotationKey.refName] == tag }
             var referrers = try existing.map(referrersIndex) ?? .emptyReferrers
