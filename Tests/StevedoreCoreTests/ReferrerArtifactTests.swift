@@ -63,8 +63,11 @@ struct ReferrerArtifactTests {
     @Test func anIndexListsEachReferrerOnce() throws {
         let referrer = try ReferrerArtifact(blob: Data("x".utf8), mediaType: .cycloneDXJSON).manifest(subject: Self.subject)
         var index = ImageIndex.emptyReferrers
-        #expect(index.addReferrer(referrer.descriptor))
-        #expect(!index.addReferrer(referrer.descriptor))
+        let added = index.addReferrer(referrer.descriptor)
+        let addedAgain = index.addReferrer(referrer.descriptor)
+        #expect(added)
+        #expect(!addedAgain)
+        #expect(index.manifests.count == 1)
         #expect(index.referrers(artifactType: "application/vnd.cyclonedx+json").count == 1)
         #expect(index.referrers(artifactType: "application/spdx+json").isEmpty)
     }
