@@ -25,6 +25,8 @@ public struct TransferResult: Sendable, Hashable {
     public var mountedBlobs = 0
     /// Blobs the destination had already.
     public var existingBlobs = 0
+    /// Referrers (attached artifacts) copied along, with `--referrers`.
+    public var referrers = 0
 
     /// The result of writing the root `digest` to the destination `pinnedReference` names; set the counts.
     public init(pinnedReference: String, digest: Digest) { (self.pinnedReference, self.digest) = (pinnedReference, digest) }

@@ -30,6 +30,11 @@ public struct MediaType: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let ociLayerGzip: MediaType = "application/vnd.oci.image.layer.v1.tar+gzip"
     public static let ociLayerZstd: MediaType = "application/vnd.oci.image.layer.v1.tar+zstd"
     public static let ociEmpty: MediaType = "application/vnd.oci.empty.v1+json"
+    // Artifacts attached to images (SBOMs)
+    /// An SPDX document in JSON (<https://spdx.github.io/spdx-spec/v2.3/>).
+    public static let spdxJSON: MediaType = "application/spdx+json"
+    /// A CycloneDX document in JSON (<https://cyclonedx.org/specification/overview/>).
+    public static let cycloneDXJSON: MediaType = "application/vnd.cyclonedx+json"
     // Docker v2 schema 2
     public static let dockerManifest: MediaType = "application/vnd.docker.distribution.manifest.v2+json"
     public static let dockerManifestList: MediaType = "application/vnd.docker.distribution.manifest.list.v2+json"

@@ -92,6 +92,9 @@ extension StevedoreError.Code {
     /// Content does not have the size its descriptor says, or is larger than allowed (the OCI layout uses
     /// it too).
     public static let sizeMismatch = Self("image.size-mismatch", category: .invalidInput)
+    /// No artifact of the type asked for is attached to the image (as an OCI referrer), or a referrer is
+    /// not an artifact manifest that can be read.
+    public static let referrerNotFound = Self("image.referrer-not-found", category: .notFound)
 
     // MARK: StevedoreDeploy
     // An error that stops `stevedore deploy kamal` before Kamal runs: a file that cannot be read, a value that

@@ -65,7 +65,8 @@ public struct OCILayout: Sendable {
     ///
     /// - Throws: ``StevedoreError`` `tagNotFound` listing the tags present, or `ambiguousTag`.
     public func resolve(tag: String?) throws -> Descriptor {
-        let manifests = try index().manifests
+        // Referrers tags (`sha256-<hex>`) list attached artifacts, not images: they are no candidates.
+        let manifests = try index().manifests.filter { !Self.isReferrersEntry($0) || $0.annotations?[AnnotationKey.refName] == tag }
         let tags = manifests.compactMap { $0.annotations?[AnnotationKey.refName] }
         if let tag {
             guard let found = manifests.last(where: { $0.annotations?[AnnotationKey.refName] == tag }) else {
@@ -123,7 +124,7 @@ public struct OCILayout: Sendable {
         LayoutImageSource(layout: self, tag: tag)
     }
 
-    private func withLock<T>(_ body: () throws -> T) throws -> T {
+    func withLock<T>(_ body: () throws -> T) throws -> T {
         try SystemCalls.withExclusiveLock(onDirectory: path, body)
     }
 

@@ -29,7 +29,7 @@ extension RegistryClient {
 
         let counter = PushCounter()
         try await forEachConcurrently(blobs) { descriptor in
-            let outcome = try await self.pushBlob(descriptor, request: request, origin: origins[descriptor.digest], scopes: blobScopes, deadline: deadline)
+            let outcome = try await self.pushBlob(descriptor, target: request.target, blobs: request.blobs, origin: origins[descriptor.digest], scopes: blobScopes, deadline: deadline)
             await counter.add(outcome, bytes: outcome == .uploaded ? descriptor.size : 0)
         }
 
@@ -64,8 +64,7 @@ extension RegistryClient {
 
     // MARK: Blobs
 
-    private func pushBlob(_ descriptor: Descriptor, request: PushRequest, origin: ImageReference?, scopes: [RegistryScope], deadline: OperationDeadline) async throws -> BlobOutcome {
-        let target = request.target
+    func pushBlob(_ descriptor: Descriptor, target: ImageReference, blobs: any BlobSource, origin: ImageReference?, scopes: [RegistryScope], deadline: OperationDeadline) async throws -> BlobOutcome {
         let registry = target.apiHost
         let progress = configuration.progress
         let blobPath = "/v2/\(target.repository)/blobs/\(descriptor.digest)"
@@ -96,10 +95,10 @@ extension RegistryClient {
         // A mount the registry declined (202, e.g. no pull right on the origin) becomes an upload; a layer that
         // was never downloaded (a base to be mounted) streams from its origin then, as go-containerregistry does.
         let source: any BlobSource
-        if let origin, !(try await request.blobs.hasBlob(descriptor.digest)) {
+        if let origin, !(try await blobs.hasBlob(descriptor.digest)) {
             source = RegistryImageSource(client: self, reference: origin)
         } else {
-            source = request.blobs
+            source = blobs
         }
         progress.started(descriptor, upload: true)
         var chunked = configuration.alwaysUploadInChunks
@@ -204,7 +203,9 @@ extension RegistryClient {
 
     // MARK: Manifests
 
-    private func putManifest(_ data: Data, mediaType: MediaType, digest: Digest, reference: String, target: ImageReference, scopes: [RegistryScope], deadline: OperationDeadline) async throws {
+    /// PUTs a manifest or index under `reference` (a tag or its digest) and returns the answer's headers.
+    @discardableResult
+    func putManifest(_ data: Data, mediaType: MediaType, digest: Digest, reference: String, target: ImageReference, scopes: [RegistryScope], deadline: OperationDeadline) async throws -> HTTPHeaders {
         let response = try await transport.exchange(
             RegistryRequest(
                 method: .PUT, registry: target.apiHost, target: "/v2/\(target.repository)/manifests/\(reference)",
@@ -213,6 +214,7 @@ extension RegistryClient {
             deadline: deadline
         )
         try checkDigestHeader(response.headers, digest, target: target, what: "manifest", content: data)
+        return response.headers
     }
 
     /// Checks the `Docker-Content-Digest` a registry answered an upload with. A digest of the same algorithm

@@ -12,6 +12,7 @@ struct Stevedore: AsyncParsableCommand {
         subcommands: [
             BuildCommand.self,
             InspectCommand.self,
+            SBOMCommand.self,
             VerifyCommand.self,
             PushCommand.self,
             PullCommand.self,

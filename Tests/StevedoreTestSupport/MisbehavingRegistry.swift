@@ -31,6 +31,10 @@ public final class MisbehavingRegistry: @unchecked Sendable {
         /// Serves pulls like ``anonymous``, but every upload (`POST`, `PUT`, `PATCH`) is answered 403 `DENIED`,
         /// as ghcr.io answers a workflow without `packages: write`.
         case deniesPush = "denies-push"
+        /// A well-behaved registry without credentials that stores what is pushed (in memory) and has the
+        /// distribution specification 1.1 referrers API: a manifest with a `subject` is answered with
+        /// `OCI-Subject`, and `GET /v2/NAME/referrers/DIGEST` lists the referrers.
+        case referrersAPI = "referrers-api"
     }
 
     public var port: Int { server.port }
@@ -95,6 +99,8 @@ manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.ima
 manifest_digest = "sha256:" + hashlib.sha256(manifest).hexdigest()
 print("manifest " + manifest_digest, flush=True)
 
+blobs, manifests, referrers, uploads = {}, {}, {}, {}
+
 def auth_text(value):
     if not value:
         return "NONE"
@@ -131,17 +137,56 @@ class Handler(BaseHTTPRequestHandler):
     def do_upload(self):
         print("%s %s auth=%s" % (self.command, self.path, auth_text(self.headers.get("Authorization", ""))), flush=True)
         remaining = int(self.headers.get("Content-Length") or 0)
+        body = b""
         while remaining > 0:
             chunk = self.rfile.read(min(65536, remaining))
             if not chunk:
                 break
+            body += chunk
             remaining -= len(chunk)
+        if mode == "referrers-api":
+            return self.store(body)
         if mode == "denies-push":
             body = json.dumps({"errors": [{"code": "DENIED", "message": "permission_denied: write_package"}]}).encode()
             return self.answer(403, body, [("Content-Type", "application/json")])
         self.answer(405, b'{"errors":[{"code":"UNSUPPORTED","message":"read-only"}]}', [("Content-Type", "application/json")])
 
     do_POST = do_PUT = do_PATCH = do_upload
+
+    def store(self, body):
+        path, _, query = self.path.partition("?")
+        name = path[len("/v2/"):].split("/blobs/")[0].split("/manifests/")[0]
+        if self.command == "POST" and path.endswith("/blobs/uploads/"):
+            upload = "u%d" % len(uploads)
+            uploads[upload] = b""
+            return self.answer(202, b"", [("Location", "/v2/%s/blobs/uploads/%s" % (name, upload)), ("Range", "0-0")])
+        if "/blobs/uploads/" in path:
+            upload = path.rsplit("/", 1)[1]
+            uploads[upload] = uploads.get(upload, b"") + body
+            if self.command == "PATCH":
+                return self.answer(202, b"", [("Location", path), ("Range", "0-%d" % (len(uploads[upload]) - 1))])
+            digest = dict(part.split("=", 1) for part in query.split("&") if "=" in part).get("digest", "").replace("%3A", ":")
+            blobs[digest] = uploads.pop(upload)
+            return self.answer(201, b"", [("Docker-Content-Digest", digest)])
+        if self.command == "PUT" and "/manifests/" in path:
+            reference = path.rsplit("/", 1)[1]
+            digest = "sha256:" + hashlib.sha256(body).hexdigest()
+            kind = self.headers.get("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+            manifests[reference] = manifests[digest] = (body, kind)
+            headers = [("Docker-Content-Digest", digest)]
+            document = json.loads(body)
+            if "subject" in document:
+                descriptor = {"mediaType": kind, "digest": digest, "size": len(body)}
+                if document.get("artifactType"):
+                    descriptor["artifactType"] = document["artifactType"]
+                if document.get("annotations"):
+                    descriptor["annotations"] = document["annotations"]
+                listed = referrers.setdefault(document["subject"]["digest"], [])
+                if digest not in [entry["digest"] for entry in listed]:
+                    listed.append(descriptor)
+                headers.append(("OCI-Subject", document["subject"]["digest"]))
+            return self.answer(201, b"", headers)
+        self.answer(405)
 
     def do_GET(self):
         authorization = self.headers.get("Authorization", "")
@@ -156,6 +201,15 @@ class Handler(BaseHTTPRequestHandler):
             return self.challenge()
         if path == "/v2/" or path == "/v2":
             return self.answer(200, b"{}", [("Content-Type", "application/json")])
+        if mode == "referrers-api" and "/referrers/" in path:
+            listed = referrers.get(path.rsplit("/", 1)[1], [])
+            body = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": listed}).encode()
+            return self.answer(200, body, [("Content-Type", "application/vnd.oci.image.index.v1+json")])
+        if mode == "referrers-api" and "/manifests/" in path and path.rsplit("/", 1)[1] in manifests:
+            body, kind = manifests[path.rsplit("/", 1)[1]]
+            return self.answer(200, body, [("Content-Type", kind), ("Docker-Content-Digest", "sha256:" + hashlib.sha256(body).hexdigest())])
+        if mode == "referrers-api" and "/blobs/" in path and path.rsplit("/", 1)[1] in blobs:
+            return self.answer(200, blobs[path.rsplit("/", 1)[1]], [("Content-Type", "application/octet-stream")])
         if "/manifests/" in path:
             if mode == "escapes":
                 message = "denied \x1b[31mEVIL\x1b[0m\x1b]0;owned\x07\r\nFORGED LINE"

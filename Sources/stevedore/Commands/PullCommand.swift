@@ -35,7 +35,7 @@ struct PullCommand: AsyncParsableCommand {
             // Downloads show on the progress lines; so do the layers the layout already has.
             let source = RegistryImageSource(client: client, reference: reference.withDefaultTag, reportsProgress: true)
             let destination = LayoutImageDestination(layout: layout, tags: tags, progress: client.configuration.progress)
-            return try await ImageTransfer.copy(from: source, to: destination, platform: allPlatforms ? nil : transfer.platform.platform ?? .host)
+            return try await ImageTransfer.copy(from: source, to: destination, platform: allPlatforms ? nil : transfer.platform.platform ?? .host, referrers: transfer.referrers)
         }
         try registry.report(result.pinnedReference)
     }

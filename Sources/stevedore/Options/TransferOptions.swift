@@ -3,7 +3,8 @@ import StevedoreCore
 import StevedoreJobs
 import StevedoreRegistry
 
-/// What `push`, `pull` and `copy` move and where: two locations, more tags, one platform of an index.
+/// What `push`, `pull` and `copy` move and where: two locations, more tags, one platform of an index, and
+/// whether the image's referrers go along.
 struct TransferOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("Where the image is: oci-layout:DIR[:TAG] or REGISTRY/REPOSITORY[:TAG|@DIGEST].", valueName: "SOURCE"), transform: Parse.location)
     var source: ImageLocation
@@ -17,13 +18,17 @@ struct TransferOptions: ParsableArguments {
     @OptionGroup(title: "Platform")
     var platform: PlatformOption
 
+    @Flag(help: "Bring along the artifacts attached to the image (its OCI referrers: SBOMs, signatures), and to each image of an index.")
+    var referrers = false
+
     /// Copies the source to the destination; an explicit credential (`--username`) is for the destination.
     func run(_ registry: RegistryOptions) async throws -> TransferResult {
         try await RegistryClient.withClient(try registry.configuration(explicitFor: destinationRegistry)) { client in
             try await ImageTransfer.copy(
                 from: try source.source(client: client),
                 to: try resolvedDestination.destination(client: client, extraTags: tag),
-                platform: platform.platform
+                platform: platform.platform,
+                referrers: referrers
             )
         }
     }
