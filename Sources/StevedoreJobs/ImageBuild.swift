@@ -6,6 +6,7 @@ import StevedoreCache
 import StevedoreCore
 import StevedoreLayout
 import StevedoreRegistry
+import StevedoreSBOM
 
 /// What `stevedore build` (and the plugins) ask for: the inputs of one image — or of one image per platform
 /// and an index over them — and where it goes.
@@ -38,6 +39,8 @@ public struct BuildRequest: Sendable {
     public var push: ImageReference?
     /// More tags for every layout output and the push.
     public var tags: [ImageTag] = []
+    /// Whether to make an SBOM, in which format, from which `Package.resolved`, written where too.
+    public var sbom = SBOMRequest()
 
     /// A request for an image of `executable` (or of ``additions`` only, when `nil`) from scratch, written nowhere
     /// yet; set the other properties as needed.
@@ -59,6 +62,9 @@ public struct BuiltImage: Sendable {
     public var content: ImageContent
     /// One result per output, in order, then the push's.
     public var results: [TransferResult]
+    /// The image's SBOM, when the request asked for one (``SBOMRequest/format(pushing:)``); it describes the
+    /// root: the image, or the index and each platform's image.
+    public var sbom: GeneratedSBOM?
 
     /// The digest of the root: the image's manifest, or the index.
     public var digest: Digest { content.rootDescriptor.digest }
@@ -115,12 +121,14 @@ public struct ImageBuild: Sendable {
         }
         let content = images.count == 1 ? ImageContent(image: images[0]) : try ImageContent(indexOf: images, annotations: request.settings.annotations)
         if let indexData = content.indexData { try store.write(indexData) }
+        let sbom = try await makeSBOM(request, recipes: recipes, content: content, bases: bases.map { $0.map { ($0.image, $0.name) } })
 
         var results: [TransferResult] = []
         for location in request.outputs + (request.push.map { [.registry($0)] } ?? []) {
             results.append(try await location.destination(client: client, extraTags: request.tags).write(content, blobs: store))
         }
-        return BuiltImage(content: content, results: results)
+        if let sbom, let file = request.sbom.outputFile { try sbom.write(to: file) }
+        return BuiltImage(content: content, results: results, sbom: sbom)
     }
 
     /// The recipe's layers, through the layer cache unless the request turns it off. Without a local output, a
