@@ -3,9 +3,18 @@ import StevedoreCore
 import StevedoreSBOM
 
 extension ImageBuild {
+    /// The Swift packages of the request's `Package.resolved`, read before anything is built so that a bad file
+    /// leaves no output behind; empty when no SBOM is made or no file was given.
+    func swiftPackagesForSBOM(_ request: BuildRequest) throws -> [SwiftPackage] {
+        guard request.sbom.format(pushing: request.push != nil) != nil, let path = request.sbom.packageResolved else { return [] }
+        return try PackageResolved(contentsOf: path).packages
+    }
+
     /// The SBOM of the assembled image (or index), when ``SBOMRequest/format(pushing:)`` asks for one: the copied
-    /// files of every recipe, the base of each platform, the request's `Package.resolved`.
-    func makeSBOM(_ request: BuildRequest, recipes: [ImageRecipe], content: ImageContent, bases: [(image: Image, name: String)?]) async throws -> GeneratedSBOM? {
+    /// files of every recipe, the base of each platform, the Swift packages.
+    func makeSBOM(
+        _ request: BuildRequest, recipes: [ImageRecipe], content: ImageContent, bases: [(image: Image, name: String)?], swiftPackages: [SwiftPackage]
+    ) async throws -> GeneratedSBOM? {
         guard let format = request.sbom.format(pushing: request.push != nil) else { return nil }
         var images: [SBOMSubject.PlatformImage] = []
         for (index, (recipe, image)) in zip(recipes, content.images).enumerated() {
@@ -25,7 +34,7 @@ extension ImageBuild {
             digest: content.rootDescriptor.digest,
             isIndex: content.isIndex,
             images: images,
-            packageResolved: request.sbom.packageResolved,
+            swiftPackages: swiftPackages,
             creationTime: request.creationTime
         )
         let inventory = try await InventoryCollector(logger: logger).inventory(of: subject)

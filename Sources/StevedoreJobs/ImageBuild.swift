@@ -95,6 +95,7 @@ public struct ImageBuild: Sendable {
 
     private func run(_ request: BuildRequest, client: RegistryClient?) async throws -> BuiltImage {
         let recipes = try makeRecipes(request)
+        let swiftPackages = try swiftPackagesForSBOM(request)
         if recipes.count > 1, let archive = request.outputs.first(where: { if case .dockerArchive = $0 { true } else { false } }) {
             throw StevedoreError(.unusableLocation, "\(archive) cannot hold a multi-platform image (\(recipes.map(\.platform.description).joined(separator: ", "))): a docker-archive has one platform and no index; write an OCI layout or push it")
         }
@@ -121,7 +122,7 @@ public struct ImageBuild: Sendable {
         }
         let content = images.count == 1 ? ImageContent(image: images[0]) : try ImageContent(indexOf: images, annotations: request.settings.annotations)
         if let indexData = content.indexData { try store.write(indexData) }
-        let sbom = try await makeSBOM(request, recipes: recipes, content: content, bases: bases.map { $0.map { ($0.image, $0.name) } })
+        let sbom = try await makeSBOM(request, recipes: recipes, content: content, bases: bases.map { $0.map { ($0.image, $0.name) } }, swiftPackages: swiftPackages)
 
         var results: [TransferResult] = []
         for location in request.outputs + (request.push.map { [.registry($0)] } ?? []) {

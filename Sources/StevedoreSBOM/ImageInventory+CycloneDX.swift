@@ -17,19 +17,21 @@ extension ImageInventory {
     /// executables, Swift runtime, Swift packages, Debian packages and library files are components; the
     /// dependencies say which contains or needs which, as in ``spdxDocument``.
     public var cycloneDXDocument: CycloneDXDocument {
-        var ids = SPDXIdentifier()
+        var identifiers = SPDXIdentifier()
+        // The same stable, unique names as the SPDX document's elements, without `SPDXRef-`.
+        func allocate(_ parts: [String]) -> String { String(identifiers.allocate(parts).dropFirst("SPDXRef-".count)) }
         var components: [CycloneDXDocument.Component] = []
         var dependencies: [String: [String]] = [:]
         func depend(_ ref: String, on other: String) { dependencies[ref, default: []].append(other) }
 
-        let rootRef = ids.allocate([isIndex ? "Index" : "Image"])
+        let rootRef = allocate([isIndex ? "Index" : "Image"])
         var root = CycloneDXDocument.Component(bomRef: rootRef, type: "container", name: name, version: digest.description)
         root.hashes = [Self.hash(digest)]
         root.purl = Self.ociPackageURL(name: name, digest: digest, platform: isIndex ? nil : images.first?.platform).description
 
         var swiftRefs: [String] = []
         for swiftPackage in swiftPackages {
-            let ref = ids.allocate(["Package", "swift", swiftPackage.identity])
+            let ref = allocate(["Package", "swift", swiftPackage.identity])
             var component = CycloneDXDocument.Component(bomRef: ref, type: "library", name: swiftPackage.identity, version: swiftPackage.versionText)
             component.purl = swiftPackage.packageURL?.description
             component.externalReferences = swiftPackage.downloadLocation.map { [.init(type: "vcs", url: $0)] }
@@ -44,7 +46,7 @@ extension ImageInventory {
             let prefix = isIndex ? [platform] : []
             let imageRef: String
             if isIndex {
-                imageRef = ids.allocate(["Image", platform])
+                imageRef = allocate(["Image", platform])
                 var component = CycloneDXDocument.Component(bomRef: imageRef, type: "container", name: "\(name) \(platform)", version: image.manifestDigest.description)
                 component.hashes = [Self.hash(image.manifestDigest)]
                 component.purl = Self.ociPackageURL(name: name, digest: image.manifestDigest, platform: image.platform).description
@@ -54,7 +56,7 @@ extension ImageInventory {
                 imageRef = rootRef
             }
             if let base = image.base {
-                let ref = ids.allocate(["BaseImage"] + prefix)
+                let ref = allocate(["BaseImage"] + prefix)
                 var component = CycloneDXDocument.Component(bomRef: ref, type: "container", name: base.name, version: base.digest.description)
                 component.hashes = [Self.hash(base.digest)]
                 component.description = "the base image (--from)"
@@ -63,7 +65,7 @@ extension ImageInventory {
             }
             var executableRef: String?
             if let executable = image.executable {
-                let ref = ids.allocate(["Executable"] + prefix + [executable.name])
+                let ref = allocate(["Executable"] + prefix + [executable.name])
                 var component = CycloneDXDocument.Component(bomRef: ref, type: "application", name: executable.name)
                 component.hashes = [Self.hash(executable.sha256)]
                 component.properties = [.init(name: "stevedore:image-path", value: executable.imagePath)]
@@ -73,7 +75,7 @@ extension ImageInventory {
                 executableRef = ref
             }
             if let runtime = image.swiftRuntime {
-                let ref = ids.allocate(["Package", "swift-runtime"] + prefix)
+                let ref = allocate(["Package", "swift-runtime"] + prefix)
                 var component = CycloneDXDocument.Component(bomRef: ref, type: "framework", name: "swift-runtime", version: runtime.version)
                 component.supplier = .init(name: "Swift.org")
                 component.properties = [.init(name: "stevedore:swift:linkage", value: runtime.linkage.rawValue)]
@@ -82,7 +84,7 @@ extension ImageInventory {
                 if let executableRef { depend(executableRef, on: ref) }
             }
             for library in image.libraries {
-                let ref = ids.allocate(["File"] + prefix + [library.imagePath])
+                let ref = allocate(["File"] + prefix + [library.imagePath])
                 var component = CycloneDXDocument.Component(bomRef: ref, type: "file", name: library.imagePath)
                 component.hashes = [Self.hash(library.sha256)]
                 components.append(component)
@@ -91,7 +93,7 @@ extension ImageInventory {
                     if let known = debianRefs[debian] {
                         debianRef = known
                     } else {
-                        debianRef = ids.allocate(["Package", "deb", debian.name, debian.architecture])
+                        debianRef = allocate(["Package", "deb", debian.name, debian.architecture])
                         debianRefs[debian] = debianRef
                         var deb = CycloneDXDocument.Component(bomRef: debianRef, type: "library", name: debian.name, version: debian.version)
                         deb.supplier = .init(name: "Debian")

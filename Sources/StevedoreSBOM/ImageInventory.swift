@@ -89,3 +89,15 @@ public struct ImageInventory: Hashable, Sendable {
         self.creationTime = creationTime
     }
 }
+
+extension ImageInventory {
+    /// The inventory as a document in `format`.
+    ///
+    /// - Throws: An encoding error (not expected: every value is encodable).
+    public func document(format: SBOMFormat) throws -> GeneratedSBOM {
+        switch format {
+        case .spdx: GeneratedSBOM(format: format, bytes: try SBOMEncoding.encode(spdxDocument))
+        case .cyclonedx: GeneratedSBOM(format: format, bytes: try SBOMEncoding.encode(cycloneDXDocument))
+        }
+    }
+}

@@ -5,7 +5,7 @@ import StevedoreProcess
 
 /// Reads what an SBOM needs about an image from the build host: the digest of every copied file, the Debian
 /// package owning each library (dpkg's database of the library root, else of the host), the Swift runtime's
-/// toolchain version, and the pinned Swift packages.
+/// toolchain version.
 public struct InventoryCollector: Sendable {
     /// Where notes go, e.g. that a toolchain did not tell its version.
     public var logger: Logger
@@ -19,10 +19,8 @@ public struct InventoryCollector: Sendable {
 
     /// Gathers the inventory of `subject`.
     ///
-    /// - Throws: ``StevedoreError`` `unreadableSBOMInput` for a copied file that cannot be read any more,
-    ///   `invalidPackageResolved` for a bad `Package.resolved`.
+    /// - Throws: ``StevedoreError`` `unreadableSBOMInput` for a copied file that cannot be read any more.
     public func inventory(of subject: SBOMSubject) async throws -> ImageInventory {
-        let swiftPackages = try subject.packageResolved.map { try PackageResolved(contentsOf: $0).packages } ?? []
         var toolchains: [String: SwiftRuntime] = [:]
         var images: [ImageInventory.PlatformImage] = []
         for image in subject.images {
@@ -65,7 +63,7 @@ public struct InventoryCollector: Sendable {
         }
         return ImageInventory(
             name: subject.name, digest: subject.digest, isIndex: subject.isIndex, images: images,
-            swiftPackages: swiftPackages, creationTime: subject.creationTime
+            swiftPackages: subject.swiftPackages.sorted(), creationTime: subject.creationTime
         )
     }
 

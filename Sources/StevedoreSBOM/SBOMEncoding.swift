@@ -21,15 +21,3 @@ public enum SBOMEncoding {
         return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 }
-
-extension ImageInventory {
-    /// The inventory as a document in `format`.
-    ///
-    /// - Throws: An encoding error (not expected: every value is encodable).
-    public func document(format: SBOMFormat) throws -> GeneratedSBOM {
-        switch format {
-        case .spdx: GeneratedSBOM(format: format, bytes: try SBOMEncoding.encode(spdxDocument))
-        case .cyclonedx: GeneratedSBOM(format: format, bytes: try SBOMEncoding.encode(cycloneDXDocument))
-        }
-    }
-}

@@ -1,7 +1,8 @@
 import StevedoreCore
 
 /// What a build knows about the image its SBOM describes, before anything is read: the image's digests and the
-/// host files that were copied into it. ``InventoryCollector`` reads the rest (hashes, dpkg, `Package.resolved`).
+/// host files that were copied into it, and the Swift packages it was built from. ``InventoryCollector`` reads the
+/// rest (hashes, dpkg, the Swift toolchain).
 public struct SBOMSubject: Hashable, Sendable {
     /// A host file copied into the image.
     public struct CopiedFile: Hashable, Sendable {
@@ -54,21 +55,21 @@ public struct SBOMSubject: Hashable, Sendable {
     public var isIndex: Bool
     /// One per platform.
     public var images: [PlatformImage]
-    /// The `Package.resolved` of the executable's package, if known.
-    public var packageResolved: String?
+    /// The Swift packages the executable was built from (``PackageResolved``), if known.
+    public var swiftPackages: [SwiftPackage]
     /// SOURCE_DATE_EPOCH.
     public var creationTime: Int64
 
     /// Creates a subject.
     public init(
         name: String, digest: Digest, isIndex: Bool, images: [PlatformImage],
-        packageResolved: String? = nil, creationTime: Int64
+        swiftPackages: [SwiftPackage] = [], creationTime: Int64
     ) {
         self.name = name
         self.digest = digest
         self.isIndex = isIndex
         self.images = images
-        self.packageResolved = packageResolved
+        self.swiftPackages = swiftPackages
         self.creationTime = creationTime
     }
 }
