@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "StevedoreDeploy", targets: ["StevedoreDeploy"]),
         .library(name: "StevedoreProcess", targets: ["StevedoreProcess"]),
         .library(name: "StevedoreGitHub", targets: ["StevedoreGitHub"]),
+        .library(name: "StevedoreSBOM", targets: ["StevedoreSBOM"]),
         .plugin(name: "BuildImage", targets: ["BuildImage"]),
         .plugin(name: "PushImage", targets: ["PushImage"]),
         .plugin(name: "KamalDeploy", targets: ["KamalDeploy"]),
@@ -88,6 +89,11 @@ let package = Package(
         ),
         // Child processes: one runner with timeouts and concurrent pipe reads.
         .target(name: "StevedoreProcess", dependencies: ["StevedoreCore"]),
+        // SBOMs: what an image holds (files, Debian and Swift packages, the Swift runtime) as SPDX or CycloneDX JSON.
+        .target(
+            name: "StevedoreSBOM",
+            dependencies: ["StevedoreCore", "StevedoreProcess", .product(name: "Logging", package: "swift-log")]
+        ),
         // git and GitHub: repository names, ghcr.io, GitHub Actions variables, the commit tag, `dump-package`.
         .target(
             name: "StevedoreGitHub",
@@ -131,7 +137,7 @@ let package = Package(
             name: "StevedoreJobs",
             dependencies: [
                 "StevedoreCore", "StevedoreArchive", "StevedoreLayout", "StevedoreTarball", "StevedoreBuild", "StevedoreCache",
-                "StevedoreAuth", "StevedoreRegistry", "StevedoreDeploy", "StevedorePublish",
+                "StevedoreAuth", "StevedoreRegistry", "StevedoreDeploy", "StevedorePublish", "StevedoreSBOM",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -140,7 +146,7 @@ let package = Package(
             name: "stevedore",
             dependencies: [
                 "StevedoreCore", "StevedoreArchive", "StevedoreBuild", "StevedoreInspect", "StevedoreAuth", "StevedoreRegistry",
-                "StevedoreDeploy", "StevedoreScaffold", "StevedorePublish", "StevedoreJobs", "StevedoreLayout", "StevedoreGitHub",
+                "StevedoreDeploy", "StevedoreScaffold", "StevedorePublish", "StevedoreJobs", "StevedoreLayout", "StevedoreGitHub", "StevedoreSBOM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -219,5 +225,6 @@ let package = Package(
             "StevedoreJobs", "StevedoreBuild", "StevedoreCore", "StevedoreLayout", "StevedorePublish", "StevedoreRegistry", "StevedoreTestSupport",
         ]),
         .testTarget(name: "StevedoreCLITests", dependencies: ["stevedore", "StevedoreCore", "StevedoreLayout", "StevedoreTestSupport"]),
+        .testTarget(name: "StevedoreSBOMTests", dependencies: ["StevedoreSBOM", "StevedoreCore", "StevedoreTestSupport"]),
     ]
 )

@@ -14,6 +14,7 @@ packages=(
   tinyproxy                                    # an HTTP proxy for the HTTPS_PROXY/NO_PROXY tests
   stress-ng                                    # keeps a core busy while scripts/stress-tests.sh repeats the suites
   locales tzdata                               # a real second locale and time zone for the reproducibility test
+  python3-venv                                 # a venv for spdx-tools (pyspdxtools), the judge of the SBOMs
 )
 
 # arm64 packages (zlib1g-dev:arm64) need dpkg to know the architecture.
@@ -33,4 +34,14 @@ if ((${#missing[@]})); then
   echo "Installing: ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# pyspdxtools validates the SPDX documents Stevedore writes. Debian's pip refuses system-wide installs (PEP 668),
+# so it lives in a venv of its own; the tests look for /opt/stevedore-venv/bin/pyspdxtools (or PYSPDXTOOLS).
+venv=/opt/stevedore-venv
+if [ ! -x "$venv/bin/pyspdxtools" ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo /usr/bin/python3 -m venv "$venv"
+  $sudo "$venv/bin/pip" install --quiet --disable-pip-version-check spdx-tools
 fi

@@ -110,6 +110,9 @@ struct ImagePluginDriver {
         // stevedore reads each executable's platform from its ELF header; several make one image per platform and an index.
         for executable in executables { toolArguments += ["--executable", executable.path] }
         for bundle in bundles { toolArguments += ["--resources-bundle", bundle.path] }
+        // The pinned Swift packages go into the image's SBOM.
+        let resolved = context.package.directoryURL.appendingPathComponent("Package.resolved")
+        if FileManager.default.fileExists(atPath: resolved.path) { toolArguments += ["--package-resolved", resolved.path] }
         if pushes { toolArguments.append("--push") }
         toolArguments += extractor.remainingArguments
 

@@ -77,12 +77,14 @@ public struct ExecutableImagePlanner: Sendable {
         let platform = try executablePlatform()
         var layers: [ImageRecipe.Layer] = []
         var environment: [EnvironmentVariable] = [EnvironmentVariable(name: "PATH", value: SystemFiles.path)]
+        var sharedLibraries: [ImageRecipe.CopiedFile] = []
         if selfContained {
             let resolver = SharedLibraryResolver(configuration: SharedLibraryResolver.Configuration(root: libraryRoot))
             let closure = try resolver.resolve(executable: executablePath, imagePath: imageExecutablePath)
             var tree = FileTree()
             for file in closure.files {
                 try tree.addFile(file.imagePath, hostPath: file.hostPath, mode: 0o755)
+                sharedLibraries.append(.init(hostPath: file.hostPath, imagePath: file.imagePath))
             }
             for link in closure.symlinks {
                 try tree.addSymbolicLink(link.path, target: link.target)
@@ -115,6 +117,9 @@ public struct ExecutableImagePlanner: Sendable {
         var settings = settings
         if settings.entrypoint == nil { settings.entrypoint = [imageExecutablePath] }
         var recipe = ImageRecipe(platform: platform, layers: layers, settings: settings, creationTime: creationTime)
+        recipe.executable = .init(hostPath: executablePath, imagePath: imageExecutablePath)
+        recipe.sharedLibraries = sharedLibraries
+        recipe.libraryRoot = libraryRoot
         if selfContained {
             recipe.defaultEnvironment = environment
             recipe.defaultUser = SystemFiles.user

@@ -11,6 +11,16 @@ public struct ImageRecipe: Sendable {
         public init(tree: FileTree, createdBy: String) { (self.tree, self.createdBy) = (tree, createdBy) }
     }
 
+    /// A host file copied into the image as it is, as an SBOM lists it.
+    public struct CopiedFile: Hashable, Sendable {
+        /// The file on the host (or in the sysroot), every symbolic link resolved.
+        public var hostPath: String
+        /// Its absolute path in the image.
+        public var imagePath: String
+
+        public init(hostPath: String, imagePath: String) { (self.hostPath, self.imagePath) = (hostPath, imagePath) }
+    }
+
     public var platform: Platform
     public var layers: [Layer]
     public var settings: ImageSettings
@@ -20,6 +30,12 @@ public struct ImageRecipe: Sendable {
     public var defaultEnvironment: [EnvironmentVariable] = []
     /// The user set when the image is built from scratch; `--user` wins.
     public var defaultUser: String?
+    /// The executable, when the image is made of one.
+    public var executable: CopiedFile?
+    /// The shared libraries and the program interpreter copied in (self-contained images), sorted by image path.
+    public var sharedLibraries: [CopiedFile] = []
+    /// The root file system the shared libraries were found in: `/` or a sysroot.
+    public var libraryRoot = "/"
 
     public init(platform: Platform, layers: [Layer], settings: ImageSettings, creationTime: Int64) {
         self.platform = platform

@@ -201,6 +201,17 @@ extension StevedoreError.Code {
     /// The proxy refused the credentials in its URL, or needs some and has none (`407`).
     public static let proxyUnauthorized = Self("registry.proxy-unauthorized", category: .denied)
 
+    // MARK: StevedoreSBOM
+    // An error while making an image's SBOM.
+    /// `--sbom` is not `spdx`, `cyclonedx` or `none`.
+    public static let invalidSBOMFormat = Self("sbom.invalid-format", category: .usage)
+    /// A `Package.resolved` file is missing, unreadable, or not a version 1, 2 or 3 file.
+    public static let invalidPackageResolved = Self("sbom.invalid-package-resolved", category: .invalidInput)
+    /// A file the SBOM describes (the executable, a copied library) could not be read.
+    public static let unreadableSBOMInput = Self("sbom.unreadable-input", category: .notFound)
+    /// The SBOM file (`--sbom-output`) could not be written.
+    public static let sbomWriteFailed = Self("sbom.write-failed", category: .outputFailed)
+
     // MARK: StevedoreScaffold
     // An error while writing the GitHub Actions workflow into a package.
     /// The product name cannot be written into a workflow safely.

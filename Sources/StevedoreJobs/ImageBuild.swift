@@ -6,6 +6,7 @@ import StevedoreCache
 import StevedoreCore
 import StevedoreLayout
 import StevedoreRegistry
+import StevedoreSBOM
 
 /// What `stevedore build` (and the plugins) ask for: the inputs of one image — or of one image per platform
 /// and an index over them — and where it goes.
@@ -38,6 +39,8 @@ public struct BuildRequest: Sendable {
     public var push: ImageReference?
     /// More tags for every layout output and the push.
     public var tags: [ImageTag] = []
+    /// Whether to make an SBOM, in which format, from which `Package.resolved`, written where too.
+    public var sbom = SBOMRequest()
 
     /// A request for an image of `executable` (or of ``additions`` only, when `nil`) from scratch, written nowhere
     /// yet; set the other properties as needed.
@@ -61,6 +64,10 @@ public struct BuiltImage: Sendable {
     public var results: [TransferResult]
     /// How long each phase took (layer planning, layers, write, push), for `--verbose`.
     public var timings: [PhaseTiming] = []
+    /// The image's SBOM, when the request asked for one (``SBOMRequest/format(pushing:)``); it describes the
+    /// root: the image, or the index and each platform's image. It is attached to the image in every OCI layout
+    /// output and in the registry pushed to, as an OCI referrer.
+    public var sbom: GeneratedSBOM?
 
     /// The digest of the root: the image's manifest, or the index.
     public var digest: Digest { content.rootDescriptor.digest }
@@ -94,6 +101,7 @@ public struct ImageBuild: Sendable {
         var phaseStart = clock.now
         var timings: [PhaseTiming] = []
         let recipes = try makeRecipes(request)
+        let swiftPackages = try swiftPackagesForSBOM(request)
         if recipes.count > 1, let archive = request.outputs.first(where: { if case .dockerArchive = $0 { true } else { false } }) {
             throw StevedoreError(.unusableLocation, "\(archive) cannot hold a multi-platform image (\(recipes.map(\.platform.description).joined(separator: ", "))): a docker-archive has one platform and no index; write an OCI layout or push it")
         }
@@ -133,17 +141,25 @@ public struct ImageBuild: Sendable {
         phaseStart = clock.now
         let content = images.count == 1 ? ImageContent(image: images[0]) : try ImageContent(indexOf: images, annotations: request.settings.annotations)
         if let indexData = content.indexData { try store.write(indexData) }
+        let sbom = try await makeSBOM(request, recipes: recipes, content: content, bases: bases.map { $0.map { ($0.image, $0.name) } }, swiftPackages: swiftPackages)
+        // The SBOM is attached to the image where it is written: in each layout, and in the registry pushed to.
+        let attachment = sbom.map { ReferrerArtifact(blob: $0.bytes, mediaType: $0.mediaType, sourceDateEpoch: request.creationTime) }
+
         var results: [TransferResult] = []
         for location in request.outputs {
             results.append(try await location.destination(client: client, extraTags: request.tags).write(content, blobs: store))
+            if let attachment, case .layout = location { try await location.attach(attachment, subject: content.rootDescriptor, client: nil) }
         }
         timings.append(PhaseTiming(.write, duration: clock.now - phaseStart + assembling, detail: request.outputs.isEmpty ? nil : request.outputs.map(\.description).joined(separator: ", ")))
         if let push = request.push {
             phaseStart = clock.now
-            results.append(try await ImageLocation.registry(push).destination(client: client, extraTags: request.tags).write(content, blobs: store))
+            let location = ImageLocation.registry(push)
+            results.append(try await location.destination(client: client, extraTags: request.tags).write(content, blobs: store))
+            if let attachment { try await location.attach(attachment, subject: content.rootDescriptor, client: client) }
             timings.append(PhaseTiming(.push, duration: clock.now - phaseStart, detail: push.description))
         }
-        return BuiltImage(content: content, results: results, timings: timings)
+        if let sbom, let file = request.sbom.outputFile { try sbom.write(to: file) }
+        return BuiltImage(content: content, results: results, timings: timings, sbom: sbom)
     }
 
     /// The recipe's layers, through the layer cache unless the request turns it off. Without a local output, a

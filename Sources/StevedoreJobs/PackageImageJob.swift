@@ -5,6 +5,7 @@ import StevedoreCore
 import StevedoreDeploy
 import StevedorePublish
 import StevedoreRegistry
+import StevedoreSBOM
 
 /// The job behind the `build-image` and `push-image` plugins (`stevedore package-image`): a built executable
 /// product of a Swift package becomes an image, labelled and timestamped from git and GitHub Actions, written
@@ -82,11 +83,15 @@ public struct PackageImageJob: Sendable {
         guard let destination, let pushed = built.results.last, built.results.count > request.outputs.count else { return 0 }
         report(pushed.pinnedReference)
         let published = PublishedImage(
-            repository: destination.repository, digest: pushed.digest, tags: destination.tags, isDirty: provenance.isDirty, indexTags: destination.indexTags
+            repository: destination.repository, digest: pushed.digest, tags: destination.tags, isDirty: provenance.isDirty, indexTags: destination.indexTags,
+            sbomFile: built.sbom == nil ? nil : request.sbom.outputFile
         )
         try GitHubActionsOutput.writePinnedReference(published, to: pushedImageFile ?? package.pushedImageFile)
         try GitHubActionsOutput(environment: environment).write(published)
         report("Pushed \(destination.repository) tags \(destination.tags.joined(separator: ", "))")
+        if let sbom = built.sbom, let file = published.sbomFile {
+            report("SBOM (\(sbom.format)) attached to \(destination.repository)@\(pushed.digest) and written to \(file)")
+        }
         if let plain = destination.indexTags.first, let tagged = destination.tags.first {
             let repository = destination.repository
             report("Once every platform is pushed, join them into one index (for each tag): stevedore index create --push \(repository):\(plain) \(repository):\(tagged) \(repository):\(plain)-<other arch>…")
@@ -119,6 +124,10 @@ public struct PackageImageJob: Sendable {
         if let destination {
             request.push = try ImageReference(parsing: destination.primaryReference)
             request.tags = try destination.tags.dropFirst().map(ImageTag.init)
+            // A pushed image's SBOM is also kept in a file, for GitHub's SBOM attestation.
+            if request.sbom.outputFile == nil, let format = request.sbom.format(pushing: true) {
+                request.sbom.outputFile = package.defaultSBOMFile(extension: format.fileExtension)
+            }
         }
         return request
     }

@@ -41,6 +41,13 @@ public struct PackageImageRequest: Hashable, Sendable {
         URL(fileURLWithPath: packageDirectory).appendingPathComponent(".build/stevedore/pushed-image").path
     }
 
+    /// Where a pushed image's SBOM is written when no `--sbom-output` names a file (the generated workflow's
+    /// `actions/attest-sbom` step reads it): `<package>/.build/stevedore/sbom/<product>.<extension>`, e.g.
+    /// `HelloServer.spdx.json`.
+    public func defaultSBOMFile(extension fileExtension: String) -> String {
+        URL(fileURLWithPath: packageDirectory).appendingPathComponent(".build/stevedore/sbom/\(product).\(fileExtension)").path
+    }
+
     /// The locations `stevedore build` writes. When pushing, an OCI layout is needed to push from: the first one
     /// given, else the default layout is added, tagged `layoutTag`.
     public func resolvedOutputs(layoutTag: String, needsLayout: Bool) -> [ImageLocation] {

@@ -33,6 +33,9 @@ struct BuildCommand: AsyncParsableCommand {
     @OptionGroup(title: "Image configuration")
     var image: ImageConfigurationOptions
 
+    @OptionGroup(title: "SBOM")
+    var sbom: SBOMOptions
+
     @OptionGroup(title: "Registry (for --from REFERENCE and --push)")
     var registry: RegistryOptions
 
@@ -49,6 +52,7 @@ struct BuildCommand: AsyncParsableCommand {
         try image.apply(to: &request)
         try target.apply(to: &request)
         request.selfContained = selfContained
+        sbom.apply(to: &request)
         let build = ImageBuild(registry: try registry.configuration(explicitFor: target.push?.registry), layerProgress: registry.layerProgress)
         let built = try await build.run(request)
         if !registry.quiet { FileHandle.standardError.write(Data(Self.runHint(built.content, outputs: target.output).utf8)) }

@@ -63,6 +63,9 @@ struct PackageImageCommand: AsyncParsableCommand {
     @OptionGroup(title: "Image configuration (the timestamp defaults to SOURCE_DATE_EPOCH, else the commit time)")
     var image: ImageConfigurationOptions
 
+    @OptionGroup(title: "SBOM (made by default when pushing)")
+    var sbom: SBOMOptions
+
     @OptionGroup(title: "Registry access (with --push)")
     var registry: RegistryOptions
 
@@ -84,6 +87,7 @@ struct PackageImageCommand: AsyncParsableCommand {
         image.executables = executable
         try self.image.apply(to: &image)
         image.base = from.location
+        sbom.apply(to: &image)
         var job = PackageImageJob(
             package: PackageImageRequest(
                 packageDirectory: URL(fileURLWithPath: packageDirectory).standardizedFileURL.path,
