@@ -49,11 +49,21 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        // SHA-256 and SHA-512 on Linux (OpenSSL's EVP interface; SHA-NI, AVX2 or AVX-512 code for the CPU), so the
+        // tool every plugin verb builds compiles no BoringSSL for hashing. Apple platforms hash with swift-crypto.
+        .systemLibrary(
+            name: "CLibcrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
 
         // The image model: digests, descriptors, manifests, configurations, references.
         .target(
             name: "StevedoreCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                .target(name: "CLibcrypto", condition: .when(platforms: [.linux])),
+                .product(name: "Crypto", package: "swift-crypto", condition: .when(platforms: [.macOS, .macCatalyst, .iOS, .tvOS, .watchOS, .visionOS])),
+            ]
         ),
         // Reproducible tar + parallel gzip or zstd layers; reading layers back.
         .target(

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  libarchive-dev zlib1g-dev libzstd-dev        # the C libraries Stevedore links
+  libarchive-dev zlib1g-dev libzstd-dev libssl-dev  # the C libraries Stevedore links
   skopeo umoci oci-image-tool podman runc      # judges of the images Stevedore writes
   busybox-static docker-registry               # a base image and a real registry for the tests
   apache2-utils openssl ca-certificates curl jq pigz zstd git python3 python3-yaml tar gzip time

@@ -1,5 +1,7 @@
 // stevedore-bench-layer DIR [OUTPUT_DIR] — writes DIR as one reproducible tar+gzip layer and prints the
 // throughput and peak memory. Used by scripts/bench-layer.sh.
+// stevedore-bench-layer --hash FILE [sha256|sha512] — hashes FILE with DigestHasher in 1 MiB reads and prints
+// the throughput (BENCHMARKS.md, "The plugin tool's build").
 import Foundation
 import StevedoreArchive
 import StevedoreCore
@@ -60,7 +62,39 @@ func peakResidentKilobytes() -> Int {
     return -1
 }
 
+/// Hashes a file with ``DigestHasher`` in 1 MiB reads, as a blob store does, and prints the throughput.
+func benchmarkHashing(path: String, algorithm: String) -> Int32 {
+    let descriptorNumber = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptorNumber >= 0 else {
+        FileHandle.standardError.write(Data("stevedore-bench-layer: cannot open \(path)\n".utf8))
+        return 1
+    }
+    defer { close(descriptorNumber) }
+    let zeros = algorithm == "sha512" ? String(repeating: "0", count: 128) : String(repeating: "0", count: 64)
+    guard let pattern = try? Digest(parsing: "\(algorithm):\(zeros)") else {
+        FileHandle.standardError.write(Data("stevedore-bench-layer: unknown algorithm \(algorithm)\n".utf8))
+        return 2
+    }
+    var hasher = DigestHasher(algorithmOf: pattern)
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+    defer { buffer.deallocate() }
+    let start = Date()
+    while true {
+        let count = read(descriptorNumber, buffer.baseAddress, buffer.count)
+        guard count > 0 else { break }
+        hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+    }
+    let digest = hasher.finalize()
+    let seconds = Date().timeIntervalSince(start)
+    print("digest=\(digest) bytes=\(hasher.count)")
+    print(String(format: "seconds=%.2f throughput_MBps=%.1f", seconds, Double(hasher.count) / 1_000_000 / seconds))
+    return 0
+}
+
 let arguments = CommandLine.arguments
+if arguments.count >= 3, arguments[1] == "--hash" {
+    exit(benchmarkHashing(path: arguments[2], algorithm: arguments.count >= 4 ? arguments[3] : "sha256"))
+}
 guard arguments.count >= 2 else {
     FileHandle.standardError.write(Data("usage: stevedore-bench-layer DIR [OUTPUT_DIR] [THREADS]\n".utf8))
     exit(2)

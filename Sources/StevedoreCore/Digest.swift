@@ -1,5 +1,3 @@
-import Crypto
-
 /// A content digest as the OCI image specification defines it: `algorithm:encoded`.
 ///
 /// Stevedore writes `sha256` digests only and reads `sha256` and `sha512`.
@@ -36,16 +34,10 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.encoded = encoded
     }
 
-    /// Creates a `sha256` digest from a finished hash.
-    public init(sha256 hash: SHA256.Digest) {
-        self.algorithm = "sha256"
-        self.encoded = hash.hexString
-    }
-
-    /// Creates a `sha512` digest from a finished hash.
-    public init(sha512 hash: SHA512.Digest) {
-        self.algorithm = "sha512"
-        self.encoded = hash.hexString
+    /// A digest of a finished hash: `algorithm` and the hash's bytes, hex-encoded.
+    init(algorithm: String, hash: some Sequence<UInt8>) {
+        self.algorithm = algorithm
+        self.encoded = Self.hex(hash)
     }
 
     /// The `sha256` digest of a buffer.
@@ -87,35 +79,23 @@ extension Digest: Codable {
 /// Computes a ``Digest`` incrementally, for bytes that stream past: `sha256` unless told to match another
 /// digest's algorithm (every algorithm ``Digest`` accepts is verified, as containerd's `go-digest` does).
 public struct DigestHasher: Sendable {
-    private enum State: Sendable {
-        case sha256(SHA256)
-        case sha512(SHA512)
-    }
-
-    private var state: State
+    private var state: SHAState
     /// How many bytes have been hashed.
     public private(set) var count: Int64 = 0
 
     /// A `sha256` hasher.
     public init() {
-        state = .sha256(SHA256())
+        state = SHAState(.sha256)
     }
 
     /// A hasher using the algorithm of `digest`, so that its result can be compared with `digest`.
     public init(algorithmOf digest: Digest) {
-        state = digest.algorithm == "sha512" ? .sha512(SHA512()) : .sha256(SHA256())
+        state = SHAState(SHAState.Algorithm(rawValue: digest.algorithm) ?? .sha256)
     }
 
     /// Adds bytes to the hash.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        switch state {
-        case .sha256(var hasher):
-            hasher.update(bufferPointer: bytes)
-            state = .sha256(hasher)
-        case .sha512(var hasher):
-            hasher.update(bufferPointer: bytes)
-            state = .sha512(hasher)
-        }
+        state.update(bytes)
         count += Int64(bytes.count)
     }
 
@@ -126,16 +106,13 @@ public struct DigestHasher: Sendable {
 
     /// The digest of everything hashed so far.
     public func finalize() -> Digest {
-        switch state {
-        case .sha256(let hasher): Digest(sha256: hasher.finalize())
-        case .sha512(let hasher): Digest(sha512: hasher.finalize())
-        }
+        Digest(algorithm: state.algorithm.rawValue, hash: state.finalize())
     }
 }
 
 extension Digest {
     /// Lowercase hex of a finished hash.
-    fileprivate static func hex(_ bytes: some Sequence<UInt8>) -> String {
+    private static func hex(_ bytes: some Sequence<UInt8>) -> String {
         let table = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(128)
@@ -147,10 +124,3 @@ extension Digest {
     }
 }
 
-extension SHA512.Digest {
-    fileprivate var hexString: String { StevedoreCore.Digest.hex(self) }
-}
-
-extension SHA256.Digest {
-    fileprivate var hexString: String { StevedoreCore.Digest.hex(self) }
-}

@@ -3,7 +3,7 @@ extension GitHubWorkflowScaffold {
     /// `stevedore` tool links (and `extraPackages`), trust the checkout, and, with `cachePrefix`, restore `.build`
     /// under a key of that prefix and the package's manifest and pins. The first line has no indentation (it
     /// stands where it is interpolated); the others are indented for a job's `steps:` list.
-    static func setUpSteps(installing what: String = "libarchive, zlib and libzstd", extraPackages: String = "", cachePrefix: String?) -> String {
+    static func setUpSteps(installing what: String = "libarchive, zlib, libzstd and libcrypto", extraPackages: String = "", cachePrefix: String?) -> String {
         var lines = [
             "- uses: actions/checkout@v4",
             "- name: Install \(what)",

@@ -11,7 +11,7 @@ public struct GitHubWorkflowScaffold: Hashable, Sendable {
     /// Where the workflow goes, relative to the package directory.
     public static let relativePath = ".github/workflows/deploy.yml"
     /// The Debian packages a runner needs to build the plugins' `stevedore` tool: the C libraries it links.
-    public static let buildPackages = "libarchive-dev zlib1g-dev libzstd-dev"
+    public static let buildPackages = "libarchive-dev zlib1g-dev libzstd-dev libssl-dev"
 
     /// The executable product to build, `nil` when the package has exactly one and the plugin can pick it.
     public var product: String?

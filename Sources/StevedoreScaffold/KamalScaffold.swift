@@ -133,7 +133,7 @@ public struct KamalScaffold: Hashable, Sendable {
               contents: read
               packages: read
             steps:
-              \(GitHubWorkflowScaffold.setUpSteps(installing: "libarchive, zlib, libzstd, Ruby and ssh", extraPackages: "ruby-full build-essential openssh-client git", cachePrefix: nil))
+              \(GitHubWorkflowScaffold.setUpSteps(installing: "libarchive, zlib, libzstd, libcrypto, Ruby and ssh", extraPackages: "ruby-full build-essential openssh-client git", cachePrefix: nil))
               - name: Install Kamal
                 run: gem install kamal
               - name: Load the SSH key for the servers
