@@ -35,11 +35,12 @@ public struct SwiftPackage: Hashable, Sendable, Comparable {
     public var packageURL: PackageURL? {
         guard downloadLocation != nil else { return nil }
         var rest = location
-        if let scheme = rest.range(of: "://") { rest = String(rest[scheme.upperBound...]) }
+        let scheme = rest.range(of: "://")
+        if let scheme { rest = String(rest[scheme.upperBound...]) }
         if let at = rest.firstIndex(of: "@"), rest[..<at].firstIndex(of: "/") == nil { rest = String(rest[rest.index(after: at)...]) }
         if rest.hasSuffix(".git") { rest = String(rest.dropLast(4)) }
         // scp-like `host:owner/repo`.
-        if let colon = rest.firstIndex(of: ":"), rest[..<colon].firstIndex(of: "/") == nil {
+        if scheme == nil, let colon = rest.firstIndex(of: ":"), rest[..<colon].firstIndex(of: "/") == nil {
             rest.replaceSubrange(colon...colon, with: "/")
         }
         var segments = rest.split(separator: "/").map(String.init)

@@ -63,7 +63,8 @@ struct BuildCommandSBOMTests {
         #expect(purls.first?.hasPrefix("pkg:deb/debian/zlib1g@") == true)
         #expect(purls.first?.contains("arch=") == true)
         let executableHash = try ProcessRunner.run(["sha256sum", executable]).stdout.split(separator: " ").first.map(String.init)
-        let program = try #require(packages.first { $0["name"] as? String == "hello-c" })
+        // The image is named after the executable too; the executable is the APPLICATION.
+        let program = try #require(packages.first { $0["name"] as? String == "hello-c" && $0["primaryPackagePurpose"] as? String == "APPLICATION" })
         #expect((program["checksums"] as? [[String: Any]])?.first?["checksumValue"] as? String == executableHash)
         #expect((document["documentNamespace"] as? String)?.hasSuffix(String(digest(of: plain)?.dropFirst("sha256:".count) ?? "")) == true)
     }
