@@ -8,7 +8,8 @@ packages=(
   skopeo umoci oci-image-tool podman runc      # judges of the images Stevedore writes
   busybox-static docker-registry               # a base image and a real registry for the tests
   apache2-utils openssl ca-certificates curl jq pigz zstd git python3 python3-yaml tar gzip time
-  gcc-multilib                                 # a 32-bit libc, so the ELF resolver's 32-bit x86 test runs
+  libc6-dev-i386 lib32gcc-12-dev               # `cc -m32` for the ELF resolver's 32-bit x86 test (not gcc-multilib:
+                                               # it conflicts with gcc-aarch64-linux-gnu, and apt would remove one)
   gcc-aarch64-linux-gnu qemu-user-static       # arm64 programs for the multi-platform tests, run under qemu
   zlib1g-dev:arm64                             # the arm64 zlib those programs link (needs the arm64 architecture)
   tinyproxy                                    # an HTTP proxy for the HTTPS_PROXY/NO_PROXY tests

@@ -4,7 +4,7 @@ import StevedoreTestSupport
 import Testing
 import StevedoreCore
 
-@Suite struct FileTreeHostDirectoryTests {
+@Suite(.dedicatedThread) struct FileTreeHostDirectoryTests {
     @Test func keepsOnlyWhatMakesLayersReproducible() throws {
         let host = try TemporaryDirectory("stevedore-walk")
         try LayerFixtures.makeHostDirectory(at: host.appending("src"), fileMode: 0o640, directoryMode: 0o700)

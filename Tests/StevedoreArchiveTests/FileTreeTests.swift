@@ -3,7 +3,7 @@ import StevedoreTestSupport
 import Testing
 import StevedoreCore
 
-@Suite struct FileTreeTests {
+@Suite(.dedicatedThread) struct FileTreeTests {
     /// Removed when the test ends: Swift Testing makes a suite value per test.
     let scratch: TemporaryDirectory
     init() throws { scratch = try TemporaryDirectory("stevedore-archive-test") }

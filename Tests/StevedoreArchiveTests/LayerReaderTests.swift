@@ -3,7 +3,7 @@ import StevedoreCore
 import StevedoreTestSupport
 import Testing
 
-@Suite struct LayerReaderTests {
+@Suite(.dedicatedThread) struct LayerReaderTests {
     /// Removed when the test ends: Swift Testing makes a suite value per test.
     let scratch: TemporaryDirectory
     init() throws { scratch = try TemporaryDirectory("stevedore-archive-test") }

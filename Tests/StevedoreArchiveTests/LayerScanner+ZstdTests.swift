@@ -5,7 +5,7 @@ import Testing
 @testable import StevedoreArchive
 
 /// ``LayerScanner`` on zstd blobs: written by Stevedore or by the `zstd` tool, whole, truncated, corrupt or mislabelled.
-@Suite struct LayerScannerZstdTests {
+@Suite(.dedicatedThread) struct LayerScannerZstdTests {
     /// Removed when the test ends: Swift Testing makes a suite value per test.
     let scratch: TemporaryDirectory
     init() throws { scratch = try TemporaryDirectory("stevedore-zstd-scan") }

@@ -4,7 +4,7 @@ import StevedoreTestSupport
 import Testing
 @testable import StevedoreArchive
 
-@Suite struct LayerWriterTests {
+@Suite(.dedicatedThread) struct LayerWriterTests {
     /// Removed when the test ends: Swift Testing makes a suite value per test.
     let scratch: TemporaryDirectory
     init() throws { scratch = try TemporaryDirectory("stevedore-archive-test") }

@@ -4,7 +4,7 @@ import Testing
 
 /// Crafted tar streams: sizes no layer can have are corruption, not a crash (issue 9, item 7); entries worth a
 /// reviewer's look are warnings (item 19).
-@Suite struct TarEntryScannerTests {
+@Suite(.dedicatedThread) struct TarEntryScannerTests {
     static func scan(_ tar: CraftedTar) throws -> LayerReport {
         let scanner = LayerScanner(compression: .none)
         try tar.bytes.withUnsafeBytes { try scanner.consume($0) }

@@ -8,7 +8,7 @@ import Testing
 ///
 /// Serialized: each write holds libzstd's job buffers (about 3 × 8 MiB per thread), and other suites measure
 /// the test process's peak memory.
-@Suite(.serialized) struct ZstdCompressorTests {
+@Suite(.serialized, .dedicatedThread) struct ZstdCompressorTests {
     /// Removed when the test ends: Swift Testing makes a suite value per test.
     let scratch: TemporaryDirectory
     init() throws { scratch = try TemporaryDirectory("stevedore-zstd-test") }

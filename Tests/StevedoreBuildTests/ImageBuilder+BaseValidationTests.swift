@@ -7,7 +7,7 @@ import StevedoreTestSupport
 import Testing
 
 /// Issue 9, item 2: a malformed base is refused before anything is built on it.
-@Suite struct ImageBuilderBaseValidationTests {
+@Suite(.dedicatedThread) struct ImageBuilderBaseValidationTests {
     enum Defect: String, CaseIterable, CustomTestStringConvertible {
         case noDiffIDs, extraDiffID, unknownLayerType, unknownConfigType, otherPlatform, noPlatform
 

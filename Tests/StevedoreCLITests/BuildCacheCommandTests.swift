@@ -4,7 +4,7 @@ import Testing
 
 /// Issue 10: a rebuild of unchanged inputs compresses nothing, gives the cold build's bytes, and a push of an
 /// unchanged image uploads no blob.
-@Suite struct BuildCacheCommandTests {
+@Suite(.dedicatedThread) struct BuildCacheCommandTests {
     /// The C program (libraries layer), a resource directory (`--add` layer) and the executable layer.
     static func buildArguments(_ work: TemporaryDirectory, output: String? = nil) throws -> [String] {
         let resources = work.appending("resources")

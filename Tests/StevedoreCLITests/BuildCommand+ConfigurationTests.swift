@@ -4,7 +4,7 @@ import Testing
 
 /// The configuration flags of `stevedore build` on their success paths, checked in the image configuration as
 /// `skopeo inspect --config` reads it; and the exit code of a usage error.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct BuildCommandConfigurationTests {
     /// Builds `Fixtures.cProgram` into a new layout in `work`, tagged `v1`, with `arguments`.
     func build(_ arguments: [String], in work: TemporaryDirectory) throws -> (layout: String, result: ProcessResult) {

@@ -3,7 +3,7 @@ import StevedoreTestSupport
 import Testing
 
 /// `stevedore build --sbom`: the SBOM of the zlib-linked C program, judged by pyspdxtools and dpkg-query.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct BuildCommandSBOMTests {
     static let resolved = """
         {
@@ -129,7 +129,7 @@ struct BuildCommandSBOMTests {
 }
 
 /// The Swift runtime in the SBOM of Swift programs: copied (with the toolchain's version) or linked statically.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct BuildCommandSwiftSBOMTests {
     static func runtime(in file: String) throws -> [String: Any]? {
         let document = json(try String(contentsOfFile: file, encoding: .utf8))

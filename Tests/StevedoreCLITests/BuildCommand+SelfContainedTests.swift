@@ -4,7 +4,7 @@ import Testing
 
 /// What a self-contained image from scratch holds, read from the layers `stevedore build` wrote: the three-layer
 /// order that lets a rebuild re-use the first two, and the system files of the first.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct BuildCommandSelfContainedTests {
     /// A C program linking zlib that prints `greeting`.
     static func program(printing greeting: String) -> String {

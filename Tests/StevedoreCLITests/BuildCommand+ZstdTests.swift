@@ -3,7 +3,7 @@ import StevedoreTestSupport
 import Testing
 
 /// `stevedore build --compression zstd` judged by `stevedore verify`, skopeo and podman (runc, vfs).
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct BuildCommandZstdTests {
     static let zstdLayer = "application/vnd.oci.image.layer.v1.tar+zstd"
 

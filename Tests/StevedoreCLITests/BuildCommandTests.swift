@@ -3,7 +3,7 @@ import StevedoreTestSupport
 import Testing
 
 /// `stevedore build --from scratch` judged by umoci, oci-image-tool, skopeo and podman.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct BuildCommandTests {
     @Test("a dynamically linked C program runs from scratch", .timeLimit(.minutes(10)))
     func cProgramFromScratch() throws {

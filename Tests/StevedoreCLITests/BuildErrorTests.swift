@@ -3,7 +3,7 @@ import StevedoreTestSupport
 import Testing
 
 /// Bad input gets a specific message and exit code, and leaves nothing half-written.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct BuildErrorTests {
     /// Builds into a fresh directory and returns the result and whether the output was left behind.
     func build(_ arguments: [String], output: (TemporaryDirectory) -> String = { "oci-layout:\($0.appending("out")):t" }) throws -> (ProcessResult, Bool) {

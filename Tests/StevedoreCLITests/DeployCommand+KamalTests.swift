@@ -8,7 +8,7 @@ import Testing
 /// The registry has two users: the push goes with `alice`'s credentials in `STEVEDORE_REGISTRY_*`, as the plugins
 /// pass them; Kamal logs in as the pull-only `reader`, whose password reaches it through `.kamal/secrets`
 /// (`KAMAL_REGISTRY_PASSWORD=$GITHUB_TOKEN`). Kamal must see the second and never the first.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct DeployCommandKamalTests {
     static let sha = "0123456789abcdef0123456789abcdef01234567"
 

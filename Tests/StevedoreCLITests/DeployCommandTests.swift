@@ -3,7 +3,7 @@ import StevedoreTestSupport
 import Testing
 
 /// `stevedore deploy kamal` takes its tag through the tag grammar, as every command does (issue 9, item 15).
-@Suite struct DeployCommandTests {
+@Suite(.dedicatedThread) struct DeployCommandTests {
     @Test("a tag that is not a tag never reaches the registry or Kamal's command line", arguments: ["../../etc", "-rm", "a b"])
     func invalidTagIsAUsageError(tag: String) throws {
         let result = try StevedoreBinary.run(["deploy", "kamal", "--dry-run", "--tag=\(tag)"])

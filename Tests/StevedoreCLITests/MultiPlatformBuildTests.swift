@@ -4,7 +4,7 @@ import Testing
 
 /// Issue 11: one index for amd64 and arm64, from one build or joined from per-runner images, judged by skopeo,
 /// oci-image-tool, podman, umoci and qemu.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct MultiPlatformBuildTests {
     static let epoch = ["--source-date-epoch", "1700000000"]
 

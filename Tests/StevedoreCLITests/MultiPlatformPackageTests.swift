@@ -5,7 +5,7 @@ import Testing
 /// Multi-platform images for packages and Kamal (issue 11, items 5 and 6): `package-image` with one executable
 /// per platform, `--platform-tag` for one runner of a CI matrix, and `deploy kamal` checking every architecture of
 /// `builder.arch` against the tag it deploys.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct MultiPlatformPackageTests {
     /// The zlib-linked C program for amd64 and for arm64.
     static func executables() throws -> (amd64: String, arm64: String) {

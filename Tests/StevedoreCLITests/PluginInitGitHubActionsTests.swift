@@ -3,7 +3,7 @@ import StevedoreTestSupport
 import Testing
 
 /// `stevedore init github-actions`, the command behind the workflow the plugins run in.
-@Suite struct PluginInitGitHubActionsTests {
+@Suite(.dedicatedThread) struct PluginInitGitHubActionsTests {
     static let manifest = """
         // swift-tools-version: 6.0
         import PackageDescription

@@ -39,9 +39,24 @@ extension PluginTests {
             #expect(pinned == "\(repository):\(commit)@\(digest)\n")
             #expect(first.output.contains("\(repository):\(commit)@\(digest)"), "\(first.output)")
 
-            // The registry has both tags, the labels and the same digest under each.
+            // The SBOM: written where $GITHUB_OUTPUT's `sbom` says (the attestation step reads it), valid SPDX listing
+            // swift-nio at the version Package.resolved pins, and attached to the image under the referrers tag.
+            #expect(keys["repository"] == repository)
+            let sbomFile = try #require(keys["sbom"], "no sbom output in \(keys)")
+            #expect(sbomFile == package + "/.build/stevedore/sbom/HelloServer.spdx.json")
+            let validation = try SPDXTools.validate(sbomFile)
+            #expect(validation.status == 0, "\(validation.output)")
+            let sbom = try String(contentsOfFile: sbomFile, encoding: .utf8)
+            let nioVersion = try PluginFixture.resolvedVersion(of: "swift-nio", in: package)
+            #expect(sbom.contains("\"pkg:swift/github.com/apple/swift-nio@\(nioVersion)\""), "swift-nio \(nioVersion) is not in the SBOM")
+            let referrersTag = "sha256-" + digest.dropFirst("sha256:".count)
+            let referrers = try PluginFixture.json(try ProcessRunner.run(["skopeo", "inspect", "--raw"] + registry.skopeoArguments + ["docker://\(repository):\(referrersTag)"]))
+            let attached = referrers["manifests"] as? [[String: Any]] ?? []
+            #expect(attached.map { $0["artifactType"] as? String } == ["application/spdx+json"])
+
+            // The registry has both tags (and the referrers tag), the labels and the same digest under each.
             let tags = try PluginFixture.json(try ProcessRunner.run(["skopeo", "list-tags"] + registry.skopeoArguments + ["docker://\(repository)"]))
-            #expect(Set(tags["Tags"] as? [String] ?? []) == [commit, "latest"])
+            #expect(Set(tags["Tags"] as? [String] ?? []) == [commit, "latest", referrersTag])
             for tag in [commit, "latest"] {
                 let inspect = try PluginFixture.json(try ProcessRunner.run(["skopeo", "inspect"] + registry.skopeoArguments + ["docker://\(repository):\(tag)"]))
                 #expect(inspect["Digest"] as? String == digest)
@@ -55,6 +70,7 @@ extension PluginTests {
             let second = try PluginFixture.swiftPackage(arguments, in: package, environment: environment)
             try #require(second.status == 0, "second push-image failed:\n\(second.output)")
             #expect(try String(contentsOfFile: package + "/.build/stevedore/pushed-image", encoding: .utf8) == pinned)
+            #expect(try String(contentsOfFile: sbomFile, encoding: .utf8) == sbom)
         }
 
         @Test func missingRepositoryWithoutGitHubContextIsAClearError() throws {

@@ -12,7 +12,7 @@ import Testing
 /// regenerates the consumer package's sources and git history, deletes its `.build` (the plugins' outputs: layouts,
 /// `pushed-image`) and the consumer's linked executables in the scratch directory, so an image, a digest or a
 /// pushed reference can only come from the run under test.
-@Suite(.serialized, .disabled(if: ProcessInfo.processInfo.environment["STEVEDORE_SKIP_PLUGIN_TESTS"] == "1"))
+@Suite(.serialized, .dedicatedThread, .disabled(if: ProcessInfo.processInfo.environment["STEVEDORE_SKIP_PLUGIN_TESTS"] == "1"))
 struct PluginTests {}
 
 /// Packages, commands and checks the plugin tests share.
@@ -114,6 +114,15 @@ enum PluginFixture {
     }
 
     /// A JSON document printed by a tool, e.g. `skopeo inspect`.
+    /// The version `Package.resolved` in `package` pins for the package `identity`.
+    static func resolvedVersion(of identity: String, in package: String) throws -> String {
+        let data = try Data(contentsOf: URL(fileURLWithPath: package + "/Package.resolved"))
+        let resolved = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let pins = resolved["pins"] as? [[String: Any]] ?? []
+        let pin = try #require(pins.first { $0["identity"] as? String == identity }, "\(identity) is not pinned in \(package)/Package.resolved")
+        return try #require((pin["state"] as? [String: Any])?["version"] as? String)
+    }
+
     static func json(_ result: ProcessResult) throws -> [String: Any] {
         guard result.status == 0, let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
             throw TestFailure("expected JSON, got status \(result.status): \(result.output)")

@@ -3,7 +3,7 @@ import StevedoreTestSupport
 import Testing
 
 /// `HTTPS_PROXY`, `NO_PROXY` and proxy credentials, through Debian's tinyproxy to the TLS+token registry.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct PushThroughProxyTests {
     /// The registry and a layout to push; the token service is plain HTTP, so `HTTPS_PROXY` covers the registry.
     private static func registry() throws -> (env: RegistryTestEnvironment, source: String) {

@@ -5,7 +5,7 @@ import Testing
 
 /// Issue 9, items 7 and 19 through the CLI: `verify` answers on crafted layers (exit 1 for a corrupt one, never a
 /// crash), prints warnings for risky entries, and fails on them with `--strict`.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct VerifyCommandCraftedLayerTests {
     /// A built layout with `tar` added as an uncompressed last layer (manifest and configuration rewritten).
     static func layout(adding tar: CraftedTar) throws -> VerifyCommandTests.Corruptible {

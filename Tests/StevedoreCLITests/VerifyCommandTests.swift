@@ -4,7 +4,7 @@ import StevedoreTestSupport
 import Testing
 
 /// `stevedore verify` rejects each kind of corruption, naming the blob, and accepts what umoci writes.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct VerifyCommandTests {
     /// A freshly built layout to corrupt, and helpers to rewrite its JSON documents consistently.
     final class Corruptible {

@@ -22,7 +22,7 @@ final class RecordingLayerProgress: LayerProgress, @unchecked Sendable {
     var advanceCount: Int { lock.withLock { advances } }
 }
 
-@Suite struct CachedLayerWriterTests {
+@Suite(.dedicatedThread) struct CachedLayerWriterTests {
     /// Three layers like a build's: files from the host, an in-memory file, a link.
     static func requests(_ work: TemporaryDirectory) throws -> [CachedLayerWriter.Request] {
         var libraries = FileTree()

@@ -5,7 +5,7 @@ import StevedoreCore
 import StevedoreTestSupport
 import Testing
 
-@Suite struct FileDigestRecordsTests {
+@Suite(.dedicatedThread) struct FileDigestRecordsTests {
     static let farFuture = Int64(Date().timeIntervalSince1970 + 3600) * 1_000_000_000
 
     @Test func aFileWhoseIdentityMatchesItsRecordIsNotRead() async throws {

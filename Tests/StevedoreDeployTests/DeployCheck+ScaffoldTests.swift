@@ -6,7 +6,7 @@ import StevedoreTestSupport
 import Testing
 
 /// The deploy checks against what `stevedore init kamal` writes.
-@Suite struct DeployCheckScaffoldTests {
+@Suite(.dedicatedThread) struct DeployCheckScaffoldTests {
     private let scaffold = KamalScaffold(productName: "HelloServer", owner: "Owner", repository: "Hello", appPort: 8080)
 
     @Test func whatInitWritesPassesTheDeployChecksForThePushedImage() async throws {

@@ -178,7 +178,7 @@ let deployCheckCases: [DeployCheckCase] = [
     ),
 ]
 
-@Suite struct DeployCheckTests {
+@Suite(.dedicatedThread) struct DeployCheckTests {
     private func report(
         _ fixture: DeployFixture, registry: RegistryFixture = .pushed, allowUnverifiedSecrets: Bool = false,
         pushed: ImageReference? = DeployFixture.pushed, recorder: LoginRecorder? = nil

@@ -4,7 +4,7 @@ import StevedoreDeploy
 import StevedoreTestSupport
 import Testing
 
-@Suite struct DeployTagTests {
+@Suite(.dedicatedThread) struct DeployTagTests {
     private let record = PushedImageRecord(
         reference: ImageReference(registry: "ghcr.io", repository: "owner/hello", tag: "from-record"),
         digest: DeployFixture.digest

@@ -6,7 +6,7 @@ import Testing
 
 /// Issue 9, item 9: a YAML alias bomb (a "billion laughs" document) in `config/deploy.yml` is refused quickly,
 /// before it is expanded.
-@Suite struct KamalConfigurationAliasBombTests {
+@Suite(.dedicatedThread) struct KamalConfigurationAliasBombTests {
     /// Nine levels of nine aliases each: under 1 KiB of text, 9^9 (387 million) scalars once expanded.
     static let bomb: String = {
         var lines = ["service: helloserver", "image: owner/helloserver", "a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]"]

@@ -4,7 +4,7 @@ import StevedoreTestSupport
 import Testing
 import StevedoreCore
 
-@Suite struct KamalConfigurationTests {
+@Suite(.dedicatedThread) struct KamalConfigurationTests {
     @Test func theDestinationFileIsDeepMergedOverTheBase() throws {
         var fixture = DeployFixture()
         fixture.files["config/deploy.staging.yml"] = """

@@ -4,7 +4,7 @@ import StevedoreDeploy
 import StevedoreTestSupport
 import Testing
 
-@Suite struct KamalDeploymentTests {
+@Suite(.dedicatedThread) struct KamalDeploymentTests {
     /// A package with a staging destination, and a stand-in kamal beside it.
     private func stagingPackage() throws -> (package: TemporaryDirectory, kamal: KamalStandIn) {
         var fixture = DeployFixture()

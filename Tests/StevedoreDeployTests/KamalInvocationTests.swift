@@ -4,7 +4,7 @@ import StevedoreTestSupport
 import Testing
 import StevedoreCore
 
-@Suite struct KamalInvocationTests {
+@Suite(.dedicatedThread) struct KamalInvocationTests {
     @Test(arguments: [
         (nil, nil, nil, nil, [String](), ["deploy", "--skip-push", "--version", "abc"]),
         ("staging", "192.0.2.1,192.0.2.2", "web", nil, [], ["deploy", "--skip-push", "--version", "abc", "-d", "staging", "--hosts", "192.0.2.1,192.0.2.2", "--roles", "web"]),

@@ -3,7 +3,7 @@ import StevedoreDeploy
 import StevedoreTestSupport
 import Testing
 
-@Suite struct KamalSecretsTests {
+@Suite(.dedicatedThread) struct KamalSecretsTests {
     private let environment = ["GITHUB_TOKEN": "ghp_abc", "USER_NAME": "octo"]
 
     @Test(arguments: [

@@ -4,7 +4,7 @@ import StevedoreDeploy
 import StevedoreTestSupport
 import Testing
 
-@Suite struct PushedImageRecordTests {
+@Suite(.dedicatedThread) struct PushedImageRecordTests {
     @Test func theLineRoundTrips() throws {
         let line = "ghcr.io/owner/hello:\(DeployFixture.sha)@\(DeployFixture.digest)\n"
         let record = try PushedImageRecord(parsing: line)

@@ -4,7 +4,7 @@ import StevedoreTestSupport
 import Testing
 import StevedoreCore
 
-@Suite struct ELFFileTests {
+@Suite(.dedicatedThread) struct ELFFileTests {
     static let zlibProgram = """
         #include <stdio.h>
         #include <zlib.h>

@@ -4,7 +4,7 @@ import StevedoreTestSupport
 import Testing
 import StevedoreCore
 
-@Suite struct FileSystemRootTests {
+@Suite(.dedicatedThread) struct FileSystemRootTests {
     /// A root with a merged-/usr layout: `/lib` → `usr/lib`, an absolute link `/usr/lib/current` → `/opt/v2`,
     /// and a loop.
     func makeRoot() throws -> TemporaryDirectory {

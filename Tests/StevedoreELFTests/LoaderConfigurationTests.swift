@@ -3,7 +3,7 @@ import StevedoreELF
 import StevedoreTestSupport
 import Testing
 
-@Suite struct LoaderConfigurationTests {
+@Suite(.dedicatedThread) struct LoaderConfigurationTests {
     @Test func followsIncludeGlobsInsideAFakeRoot() throws {
         let root = try TemporaryDirectory("elf-root")
         try root.write("etc/ld.so.conf", """

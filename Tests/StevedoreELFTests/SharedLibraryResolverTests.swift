@@ -4,7 +4,7 @@ import StevedoreTestSupport
 import Testing
 import StevedoreCore
 
-@Suite struct SharedLibraryResolverTests {
+@Suite(.dedicatedThread) struct SharedLibraryResolverTests {
     static let greetProgram = """
         #include <stdio.h>
         int greet(void);
@@ -283,10 +283,10 @@ import StevedoreCore
         #expect(try ProcessRunner.run([program]).stdout == "greet 13\n")
     }
 
-    /// 32-bit x86. `scripts/install-dependencies.sh` installs gcc-multilib, so CI runs this; where gcc-multilib is
-    /// installed the test runs even if the `cc -m32` probe fails, so that a broken 32-bit set-up is a failure (with
-    /// the compiler's message) and never a silent skip. Without it, only where `cc -m32` links.
-    @Test(.enabled(if: CCompiler.canLink32Bit || Self.gccMultilibIsInstalled, "cc -m32 cannot link here and gcc-multilib is not installed"))
+    /// 32-bit x86. `scripts/install-dependencies.sh` installs the 32-bit C library (libc6-dev-i386, lib32gcc-12-dev),
+    /// so CI runs this; where it is installed the test runs even if the `cc -m32` probe fails, so that a broken 32-bit
+    /// set-up is a failure (with the compiler's message) and never a silent skip. Without it, only where `cc -m32` links.
+    @Test(.enabled(if: CCompiler.canLink32Bit || Self.i386LibraryIsInstalled, "cc -m32 cannot link here and libc6-dev-i386 is not installed"))
     func resolvesA32BitProgram() throws {
         let directory = try TemporaryDirectory("elf-resolve")
         let program = try CCompiler(directory: directory).compile(Self.greetProgram.replacingOccurrences(of: "int greet(void);", with: "static int greet(void) { return 32; }"), to: "prog", ["-m32"])
@@ -300,9 +300,9 @@ import StevedoreCore
         #expect(try image.run("/prog").stdout == "greet 32\n")
     }
 
-    /// Whether Debian's gcc-multilib (the 32-bit C library for `cc -m32`) is installed.
-    static let gccMultilibIsInstalled: Bool = {
-        let query = try? ProcessRunner.run(["dpkg-query", "-W", "-f=${Status}", "gcc-multilib"])
+    /// Whether Debian's libc6-dev-i386 (the 32-bit C library for `cc -m32`) is installed.
+    static let i386LibraryIsInstalled: Bool = {
+        let query = try? ProcessRunner.run(["dpkg-query", "-W", "-f=${Status}", "libc6-dev-i386"])
         return query?.stdout.contains("install ok installed") == true
     }()
 
@@ -335,7 +335,7 @@ import StevedoreCore
     }
 }
 
-@Suite struct SharedLibraryResolverLddAgreementTests {
+@Suite(.dedicatedThread) struct SharedLibraryResolverLddAgreementTests {
     /// The real loader (through `ldd`, which runs it in tracing mode) loads exactly the files the resolver finds.
     @Test(arguments: ["/usr/bin/curl", "/usr/bin/podman", "/usr/bin/git", "/opt/swift/usr/bin/swift-frontend"])
     func agreesWithLdd(path: String) throws {

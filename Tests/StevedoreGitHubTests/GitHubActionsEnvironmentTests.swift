@@ -3,7 +3,7 @@ import StevedoreGitHub
 import StevedoreTestSupport
 import Testing
 
-@Suite struct GitHubActionsEnvironmentTests {
+@Suite(.dedicatedThread) struct GitHubActionsEnvironmentTests {
     static let sha = "0123456789abcdef0123456789abcdef01234567"
 
     @Test func outsideGitHubActionsNothingIsSet() {
@@ -50,7 +50,7 @@ import Testing
     }
 }
 
-@Suite struct CommitTagTests {
+@Suite(.dedicatedThread) struct CommitTagTests {
     static let sha = "0123456789abcdef0123456789abcdef01234567"
 
     @Test(arguments: [
@@ -71,7 +71,7 @@ import Testing
     }
 }
 
-@Suite struct SwiftPackageManifestTests {
+@Suite(.dedicatedThread) struct SwiftPackageManifestTests {
     @Test func findsExecutableProductsInDumpPackageJSON() {
         let json = #"{"name":"App","products":[{"name":"AppCore","type":{"library":["automatic"]},"targets":["AppCore"]},{"name":"Server","type":{"executable":null},"targets":["Server"]},{"name":"Tool","type":{"executable":null},"targets":["Tool"]}]}"#
         #expect(SwiftPackageManifest(json: Data(json.utf8))?.executableProducts == ["Server", "Tool"])

@@ -3,7 +3,7 @@ import StevedoreTestSupport
 import Testing
 import StevedoreGitHub
 
-@Suite struct GitRepositoryTests {
+@Suite(.dedicatedThread) struct GitRepositoryTests {
     static let fixedDates: [String: String?] = [
         "GIT_AUTHOR_DATE": "@1700000000 +0000", "GIT_COMMITTER_DATE": "@1700000000 +0000",
         "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",

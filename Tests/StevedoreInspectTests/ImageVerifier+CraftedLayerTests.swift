@@ -6,7 +6,7 @@ import Testing
 
 /// Issue 9, items 7 and 19: crafted layers make `verify` answer, not crash; risky entries are warnings, and
 /// problems when the verifier is strict.
-@Suite struct ImageVerifierCraftedLayerTests {
+@Suite(.dedicatedThread) struct ImageVerifierCraftedLayerTests {
     /// Removed when the test ends: Swift Testing makes a suite value per test.
     let directory: TemporaryDirectory
     init() throws { directory = try TemporaryDirectory("stevedore-verify-crafted") }

@@ -7,7 +7,7 @@ import StevedoreRegistry
 import StevedoreTestSupport
 import Testing
 
-@Suite struct ImageBuildTests {
+@Suite(.dedicatedThread) struct ImageBuildTests {
     /// An image of one file, built in-process into a layout and a docker-archive.
     @Test func oneBuildWritesEveryOutputWithOneDigest() async throws {
         let work = try TemporaryDirectory("jobs-build")

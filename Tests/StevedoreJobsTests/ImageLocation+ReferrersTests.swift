@@ -12,7 +12,7 @@ import Testing
 /// skopeo; read back with `stevedore sbom` and `stevedore inspect`; carried by `copy --referrers` both ways
 /// between the registry and an OCI layout that umoci, skopeo and oci-image-tool still accept; and through a
 /// registry with the referrers API, where no tag is written.
-@Suite(.serialized)
+@Suite(.serialized, .dedicatedThread)
 struct ImageLocationReferrersTests {
     static let sbom = #"{"SPDXID":"SPDXRef-DOCUMENT","name":"app","packages":[{"name":"zlib1g","versionInfo":"1:1.2.13"}],"spdxVersion":"SPDX-2.3"}"#
 

@@ -5,7 +5,7 @@ import Testing
 
 /// Issue 9, item 18: temporary files that a killed build left in a blob store go on the next write to it, while
 /// live writers' files stay.
-@Suite struct BlobStoreStaleTemporaryFilesTests {
+@Suite(.dedicatedThread) struct BlobStoreStaleTemporaryFilesTests {
     static func makeFile(_ path: String, age: TimeInterval) throws {
         #expect(FileManager.default.createFile(atPath: path, contents: Data("partial".utf8)))
         try setAge(path, age)

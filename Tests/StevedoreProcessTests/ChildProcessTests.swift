@@ -4,7 +4,7 @@ import StevedoreProcess
 import StevedoreTestSupport
 import Testing
 
-@Suite struct ChildProcessTests {
+@Suite(.dedicatedThread) struct ChildProcessTests {
     /// A shell script in a fresh directory, made executable.
     static func script(_ body: String, in directory: TemporaryDirectory, name: String = "child") throws -> String {
         try directory.write(name, "#!/bin/sh\n" + body + "\n", mode: 0o755)

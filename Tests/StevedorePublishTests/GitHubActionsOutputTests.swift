@@ -4,7 +4,7 @@ import StevedoreTestSupport
 import Testing
 @testable import StevedorePublish
 
-@Suite struct GitHubActionsOutputTests {
+@Suite(.dedicatedThread) struct GitHubActionsOutputTests {
     static let image = PublishedImage(
         repository: "ghcr.io/acme/hello",
         digest: Digest.sha256(of: Array("manifest".utf8)),

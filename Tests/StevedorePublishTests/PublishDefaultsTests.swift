@@ -5,7 +5,7 @@ import StevedoreTestSupport
 import Testing
 @testable import StevedorePublish
 
-@Suite struct PublishDefaultsTests {
+@Suite(.dedicatedThread) struct PublishDefaultsTests {
     static let sha = "0123456789abcdef0123456789abcdef01234567"
     static let otherSHA = "fedcba9876543210fedcba9876543210fedcba98"
 

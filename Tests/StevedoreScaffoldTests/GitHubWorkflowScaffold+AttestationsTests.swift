@@ -7,7 +7,7 @@ import Yams
 
 /// `stevedore init github-actions` attests what `push-image` pushed: GitHub's build provenance for the pushed digest and
 /// the SBOM `push-image` wrote, both pushed to the registry beside the image, with the permissions they need.
-@Suite struct GitHubWorkflowScaffoldAttestationsTests {
+@Suite(.dedicatedThread) struct GitHubWorkflowScaffoldAttestationsTests {
     /// The steps after the push step of `job`, by name, and the job's (or the workflow's) permissions.
     static func attestations(in text: String, job: String) throws -> (steps: [[AnyHashable: Any]], permissions: [String: String]) {
         let workflow = try GitHubWorkflowScaffoldPlatformsTests.parse(text)

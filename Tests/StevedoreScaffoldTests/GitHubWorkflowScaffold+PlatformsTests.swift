@@ -7,7 +7,7 @@ import Yams
 
 /// `stevedore init github-actions --platforms`: a matrix of native runners, each pushing `<tag>-<arch>`, and a job
 /// joining them with `stevedore index create`.
-@Suite struct GitHubWorkflowScaffoldPlatformsTests {
+@Suite(.dedicatedThread) struct GitHubWorkflowScaffoldPlatformsTests {
     static let runners = (try? WorkflowRunner.parseList("linux/amd64,linux/arm64")) ?? []
 
     /// The workflow as a YAML mapping, parsed with Yams (whose keys are `AnyHashable`: YAML 1.1 reads `on` as a boolean).

@@ -4,7 +4,7 @@ import Testing
 import StevedoreCore
 @testable import StevedoreScaffold
 
-@Suite struct GitHubWorkflowScaffoldTests {
+@Suite(.dedicatedThread) struct GitHubWorkflowScaffoldTests {
     @Test func rendersThePushImagePipeline() throws {
         let text = try GitHubWorkflowScaffold(product: "HelloServer").render()
         #expect(text.contains("packages: write"))

@@ -6,7 +6,7 @@ import StevedoreTestSupport
 import Testing
 import StevedoreCore
 
-@Suite struct KamalScaffoldTests {
+@Suite(.dedicatedThread) struct KamalScaffoldTests {
     private let scaffold = KamalScaffold(productName: "HelloServer", owner: "Owner", repository: "Hello", appPort: 8080)
 
     /// Loads a YAML file the way the deploy checks do, to read what the scaffold wrote.

@@ -4,7 +4,7 @@ import StevedoreTestSupport
 import Testing
 import StevedoreCore
 
-@Suite struct KamalScaffoldWriterTests {
+@Suite(.dedicatedThread) struct KamalScaffoldWriterTests {
     private let scaffold = KamalScaffold(productName: "HelloServer", owner: "owner", repository: "hello")
 
     private func read(_ directory: TemporaryDirectory, _ path: String) throws -> String {

@@ -5,7 +5,7 @@ import Yams
 
 /// This repository's own `.github/workflows/release.yml`, which builds the prebuilt `stevedore` and publishes the
 /// artifact bundle and the prebuilt plugin package: it parses, and its jobs are the ones the README describes.
-@Suite struct ReleaseWorkflowTests {
+@Suite(.dedicatedThread) struct ReleaseWorkflowTests {
     static func workflow() throws -> [AnyHashable: Any] {
         let text = try String(contentsOfFile: BuildProducts.packageRoot + "/.github/workflows/release.yml", encoding: .utf8)
         // Yams reads YAML 1.1, where the key `on` is the boolean true.

@@ -4,7 +4,7 @@ import StevedoreSBOM
 
 /// `--sbom`, `--sbom-output` and `--package-resolved`: the image's SBOM, for `build` and `package-image`.
 struct SBOMOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Make an SBOM of the image: spdx (SPDX 2.3 JSON), cyclonedx (CycloneDX 1.5 JSON) or none (default: spdx when pushing or with --sbom-output, else none).", valueName: "FORMAT"), transform: SBOMRequest.Choice.init(parsing:))
+    @Option(name: [.customLong("sbom"), .customLong("sbom-format")], help: ArgumentHelp("Make an SBOM of the image: spdx (SPDX 2.3 JSON), cyclonedx (CycloneDX 1.5 JSON) or none (default: spdx when pushing or with --sbom-output, else none).", valueName: "FORMAT"), transform: SBOMRequest.Choice.init(parsing:))
     var sbom: SBOMRequest.Choice = .automatic
 
     @Option(name: .customLong("sbom-output"), help: ArgumentHelp("Also write the SBOM to this file.", valueName: "FILE"))
