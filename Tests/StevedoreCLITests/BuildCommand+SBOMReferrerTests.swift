@@ -57,6 +57,26 @@ struct BuildCommandSBOMReferrerTests {
         #expect(digestsAgain == [artifactDigest])
     }
 
+    @Test("an OCI layout output keeps the SBOM as a referrer of the image: stevedore sbom and inspect read it, umoci and oci-image-tool accept the layout", .timeLimit(.minutes(10)))
+    func layoutOutputKeepsTheSBOMAsAReferrer() throws {
+        let executable = try Fixtures.cProgram.get()
+        let work = try TemporaryDirectory("sbom-layout")
+        let layout = work.appending("layout")
+        let file = work.appending("hello.spdx.json")
+        let build = try StevedoreBinary.run(["build", "--executable", executable, "--output", "oci-layout:\(layout):v1", "--sbom", "spdx", "--sbom-output", file])
+        try #require(build.status == 0, "\(build.output)")
+        let printed = try StevedoreBinary.run(["sbom", "oci-layout:\(layout):v1"])
+        #expect(printed.status == 0, "\(printed.output)")
+        #expect(Data(printed.stdout.utf8) == (try Data(contentsOf: URL(fileURLWithPath: file))))
+        let inspect = try StevedoreBinary.run(["inspect", "oci-layout:\(layout):v1"])
+        #expect(inspect.status == 0 && inspect.stdout.contains("application/spdx+json"), "\(inspect.output)")
+        // The image is still what `oci-layout:DIR:v1` names, and the judges accept the layout with its referrers tag.
+        let validate = try ProcessRunner.run(["oci-image-tool", "validate", "--type", "image", "--ref", "name=v1", layout])
+        #expect(validate.status == 0, "\(validate.output)")
+        let unpacked = try ProcessRunner.run(["umoci", "unpack", "--image", "\(layout):v1", work.appending("bundle")])
+        #expect(unpacked.status == 0, "\(unpacked.output)")
+    }
+
     @Test("--sbom none pushes no referrer", .timeLimit(.minutes(10)))
     func sbomNoneAttachesNothing() throws {
         let env = try RegistryTestEnvironment(.tokenTLS)
