@@ -36,10 +36,10 @@ extension ChildProcess {
     ///
     /// Changes the calling thread's signal mask: call it on a thread of its own (``onOwnThread(_:)``).
     func supervise(input: Input, capture: Capture, cancellation: CancellationSignal) throws -> Supervised {
-        let path = try resolvedExecutable()
+        let launch = Self.launchCommand(path: try resolvedExecutable(), arguments: arguments)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: launch.path)
+        process.arguments = launch.arguments
         if let environment { process.environment = environment }
         if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
 
