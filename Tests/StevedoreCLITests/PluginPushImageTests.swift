@@ -135,7 +135,10 @@ extension PluginTests {
                 ["push-image", "--repository", "\(registry.host)/me/greeter", "--tag", "v1", "--tag", "stable", "--cmd", "sailor"], in: package)
             try #require(push.status == 0, "push-image failed:\n\(push.output)")
             let tags = try PluginFixture.json(try ProcessRunner.run(["skopeo", "list-tags"] + registry.skopeoArguments + ["docker://\(registry.host)/me/greeter"]))
-            #expect(Set(tags["Tags"] as? [String] ?? []) == ["v1", "stable"])
+            // Both tags, and the referrers tag of the pushed digest, which holds the SBOM push-image attached.
+            let inspect = try PluginFixture.json(try ProcessRunner.run(["skopeo", "inspect"] + registry.skopeoArguments + ["docker://\(registry.host)/me/greeter:v1"]))
+            let digest = try #require(inspect["Digest"] as? String)
+            #expect(Set(tags["Tags"] as? [String] ?? []) == ["v1", "stable", "sha256-" + digest.dropFirst("sha256:".count)])
         }
     }
 }
