@@ -88,7 +88,7 @@ change_source() {
 import sys
 path = sys.argv[1]
 text = open(path).read()
-for old, new in (('version 1', 'version 2'), ('Hello from a Swift server', 'Hello again from a Swift server')):
+for old, new in (('version 1', 'version 2'), ('HelloServer listening on', 'HelloServer (changed) listening on')):
     if old in text:
         open(path, 'w').write(text.replace(old, new, 1))
         break
