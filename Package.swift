@@ -1,6 +1,14 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// On Linux the plugins build `stevedore` themselves, in a scratch directory of its own where SwiftPM keeps its build
+// plan (Plugins/BuildImage/StevedoreTool.swift); elsewhere (SwiftPM's plugin sandbox) SwiftPM builds it for them.
+#if os(Linux)
+let pluginTools: [Target.Dependency] = []
+#else
+let pluginTools: [Target.Dependency] = ["stevedore"]
+#endif
+
 let package = Package(
     name: "Stevedore",
     platforms: [.macOS(.v14)],
@@ -169,7 +177,7 @@ let package = Package(
                 intent: .custom(verb: "build-image", description: "Build an OCI image of an executable product."),
                 permissions: [.writeToPackageDirectory(reason: "Stevedore writes the image layout under .build/ or --output.")]
             ),
-            dependencies: ["stevedore"]
+            dependencies: pluginTools
         ),
         .plugin(
             name: "PushImage",
@@ -180,7 +188,7 @@ let package = Package(
                     .allowNetworkConnections(scope: .all(), reason: "Stevedore pushes the image to the registry."),
                 ]
             ),
-            dependencies: ["stevedore"]
+            dependencies: pluginTools
         ),
         .plugin(
             name: "InitGitHubActions",
@@ -188,7 +196,7 @@ let package = Package(
                 intent: .custom(verb: "init-github-actions", description: "Write a GitHub Actions workflow that builds and pushes the image to ghcr.io."),
                 permissions: [.writeToPackageDirectory(reason: "Stevedore writes .github/workflows/deploy.yml.")]
             ),
-            dependencies: ["stevedore"]
+            dependencies: pluginTools
         ),
         .plugin(
             name: "KamalDeploy",
@@ -198,7 +206,7 @@ let package = Package(
                     .allowNetworkConnections(scope: .all(), reason: "Stevedore checks the tag in the registry and Kamal reaches the hosts."),
                 ]
             ),
-            dependencies: ["stevedore"]
+            dependencies: pluginTools
         ),
 
         // Benchmarks (scripts/bench-layer.sh).

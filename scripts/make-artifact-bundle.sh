@@ -99,7 +99,10 @@ count=$(wc -l <<<"$names")
     echo "make-artifact-bundle: expected 4 plugins in $root/Package.swift, found $count targets and $(wc -l <<<"$products") products" >&2
     exit 1
 }
-grep -q 'dependencies: \["stevedore"\]' <<<"$targets" || { echo "make-artifact-bundle: the plugins no longer depend on \"stevedore\"" >&2; exit 1; }
+# In the source package the plugins' tool dependency is `pluginTools` (none on Linux: they build the tool themselves);
+# here every plugin depends on the prebuilt tool.
+[[ $(grep -c 'dependencies: pluginTools' <<<"$targets") -eq 4 ]] || { echo "make-artifact-bundle: expected each plugin's 'dependencies: pluginTools' in $root/Package.swift" >&2; exit 1; }
+targets=${targets//dependencies: pluginTools/dependencies: [\"stevedore\"]}
 
 mkdir -p "$package/Plugins"
 for name in $names; do

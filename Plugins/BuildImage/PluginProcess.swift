@@ -1,5 +1,12 @@
 import Foundation
 
+/// An error a plugin reports to the user; SwiftPM prints the message and exits non-zero.
+struct PluginError: Error, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
 /// The one way the plugins run a program (plugins cannot link Stevedore's libraries, so this file is shared by
 /// symbolic links from each plugin's directory): the child writes to the terminal unless its output is captured.
 enum PluginProcess {

@@ -30,7 +30,7 @@ struct InitGitHubActionsPlugin: CommandPlugin {
             if executables.count == 1 { toolArguments += ["--product", executables[0]] }
         }
         toolArguments += extractor.remainingArguments
-        let outcome = try PluginProcess.run(try context.tool(named: "stevedore").url, toolArguments)
+        let outcome = try PluginProcess.run(try StevedoreTool.start(context: context).executable(), toolArguments)
         guard outcome.succeeded else {
             throw InitGitHubActionsPluginError(status: outcome.status)
         }

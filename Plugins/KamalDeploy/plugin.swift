@@ -17,9 +17,9 @@ struct KamalDeployPlugin: CommandPlugin {
                 """)
             return
         }
-        let tool = try context.tool(named: "stevedore")
+        let tool = try StevedoreTool.start(context: context).executable()
         let outcome = try PluginProcess.run(
-            tool.url, ["deploy", "kamal", "--package-path", context.package.directoryURL.path] + arguments,
+            tool, ["deploy", "kamal", "--package-path", context.package.directoryURL.path] + arguments,
             in: context.package.directoryURL
         )
         guard outcome.succeeded else {

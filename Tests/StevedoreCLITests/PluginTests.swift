@@ -55,10 +55,13 @@ enum PluginFixture {
         for entry in try manager.contentsOfDirectory(atPath: directory) {
             try manager.removeItem(atPath: "\(directory)/\(entry)")
         }
-        for platform in (try? manager.contentsOfDirectory(atPath: scratch)) ?? [] {
-            for configuration in ["debug", "release"] {
-                for product in products where manager.fileExists(atPath: "\(scratch)/\(platform)/\(configuration)/\(product)") {
-                    try manager.removeItem(atPath: "\(scratch)/\(platform)/\(configuration)/\(product)")
+        // The plugins build products in a scratch directory of their own inside SwiftPM's.
+        for build in [scratch, scratch + "/stevedore/products/host"] {
+            for platform in (try? manager.contentsOfDirectory(atPath: build)) ?? [] {
+                for configuration in ["debug", "release"] {
+                    for product in products where manager.fileExists(atPath: "\(build)/\(platform)/\(configuration)/\(product)") {
+                        try manager.removeItem(atPath: "\(build)/\(platform)/\(configuration)/\(product)")
+                    }
                 }
             }
         }

@@ -1,0 +1,131 @@
+// Shared by the four plugins (the others link this file).
+import Foundation
+import PackagePlugin
+
+/// Where the plugins get the `stevedore` executable.
+///
+/// The prebuilt plugin package declares it (an artifact bundle), and SwiftPM hands it over; so does Stevedore's source
+/// package outside Linux, where plugins run in SwiftPM's sandbox (a build inside it is untried). On Linux the source package
+/// declares no tool: SwiftPM would plan the tool's whole build graph again before every run of a plugin (~7 s on two
+/// cores, measured: most of an edit → image loop), whereas `swift build` in a scratch directory of its own keeps its
+/// plan and finds an up-to-date tool in about a second. So the plugin builds the tool there, `<scratch>/stevedore/tool`
+/// (one build for all four plugins), while `build-image` builds the product beside it (on first use, both compile
+/// together).
+enum StevedoreTool {
+    /// The tool SwiftPM provides to the plugin, or else a build of it started in the background.
+    static func start(context: PluginContext) throws -> Provision {
+        if let provided = try? context.tool(named: "stevedore") { return .provided(provided.url) }
+        let scratch = scratchDirectory(of: context).appendingPathComponent("stevedore/tool")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        return .building(try ToolBuild(package: context.package.directoryURL, scratch: scratch))
+    }
+
+    /// SwiftPM's scratch directory: a command plugin's work directory is `<scratch>/plugins/<plugin>/outputs`; the
+    /// package's `.build/` if SwiftPM ever lays it out otherwise.
+    static func scratchDirectory(of context: PluginContext) -> URL {
+        let work = context.pluginWorkDirectoryURL.standardizedFileURL
+        let plugins = work.deletingLastPathComponent().deletingLastPathComponent()
+        guard work.lastPathComponent == "outputs", plugins.lastPathComponent == "plugins" else {
+            return context.package.directoryURL.appendingPathComponent(".build")
+        }
+        return plugins.deletingLastPathComponent()
+    }
+
+    /// The `stevedore` executable, ready or on its way.
+    enum Provision {
+        /// SwiftPM built or unpacked it before the plugin started.
+        case provided(URL)
+        /// `swift build --product stevedore` is running.
+        case building(ToolBuild)
+
+        /// The executable, waiting for its build if there is one.
+        func executable() throws -> URL {
+            switch self {
+            case .provided(let url): return url
+            case .building(let build): return try build.finish()
+            }
+        }
+
+        /// Seconds the tool's own build took, `nil` when SwiftPM provided the tool.
+        var buildSeconds: Double? {
+            guard case .building(let build) = self else { return nil }
+            return build.seconds
+        }
+    }
+}
+
+/// `swift build --product stevedore` in the package's own graph (its `Package.resolved`, its mirrors), running in the
+/// background with its output in `<scratch>/build.log`, shown when it fails.
+struct ToolBuild {
+    let arguments: [String]
+    let scratch: URL
+    let log: URL
+    private let process: Process
+    private let exit: ExitClock
+
+    init(package: URL, scratch: URL) throws {
+        self.scratch = scratch
+        log = scratch.appendingPathComponent("build.log")
+        arguments = ["swift", "build", "--package-path", package.path, "--scratch-path", scratch.path, "--product", "stevedore"]
+        guard FileManager.default.createFile(atPath: log.path, contents: nil), let output = FileHandle(forWritingAtPath: log.path) else {
+            throw PluginError("Cannot write \(log.path).")
+        }
+        let exit = ExitClock()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.standardOutput = output
+        process.standardError = output
+        process.terminationHandler = { _ in
+            try? output.close()
+            exit.record()
+        }
+        try process.run()
+        self.process = process
+        self.exit = exit
+    }
+
+    /// Seconds from the start to the end of the build (so far, while it runs).
+    var seconds: Double { exit.seconds }
+
+    /// Stops the build (when the product's build failed) and waits for it: nothing is left running after the plugin.
+    func cancel() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// Waits for the build and returns the tool; throws, after printing the end of its log, when it failed.
+    func finish() throws -> URL {
+        if process.isRunning {
+            Diagnostics.progress("Waiting for the stevedore tool to build (first use only; its log: \(log.path))…")
+        }
+        process.waitUntilExit()
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            FileHandle.standardError.write(Data(text.split(separator: "\n", omittingEmptySubsequences: false).suffix(60).joined(separator: "\n").utf8))
+            throw PluginError("Building the stevedore tool failed (`\(arguments.joined(separator: " "))`, exit status \(process.terminationStatus)); the end of its log is above, all of it in \(log.path).")
+        }
+        let binPath = try PluginProcess.runOnPath(arguments + ["--show-bin-path"], captureOutput: true)
+        guard binPath.succeeded, let directory = binPath.output.split(separator: "\n").last else {
+            throw PluginError("Could not find where `swift build` put the stevedore tool (\(scratch.path)).")
+        }
+        return URL(fileURLWithPath: String(directory)).appendingPathComponent("stevedore")
+    }
+}
+
+/// When a background build ended, set from `Process`'s termination handler (another thread).
+private final class ExitClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private let start = ContinuousClock.now
+    private var end: ContinuousClock.Instant?
+
+    func record() {
+        lock.withLock { end = ContinuousClock.now }
+    }
+
+    var seconds: Double {
+        let elapsed = (lock.withLock { end } ?? ContinuousClock.now) - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,1 @@
+../BuildImage/StevedoreTool.swift
