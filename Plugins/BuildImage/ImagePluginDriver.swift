@@ -9,8 +9,6 @@ struct ImagePluginDriver {
     let verb: String
     /// Whether to push after building.
     let pushes: Bool
-    /// SwiftPM's build service, the plugin's `packageManager`.
-    let packageManager: PackageManager
 
     static let permissionsHelp = """
         PERMISSIONS
@@ -151,11 +149,12 @@ struct ImagePluginDriver {
     /// Builds the product with `swift build` in a scratch directory of its own, `stevedore/products/<host or SDK>`
     /// inside SwiftPM's (`.build/` unless `--scratch-path`), and returns the executable.
     ///
-    /// Not through the plugin API's in-process build: SwiftPM keeps one build plan per scratch directory, so the
-    /// product's release build there, after SwiftPM's debug build of this plugin's tool, re-planned both on every run
-    /// (measured on two cores: ~4.5 s each, half of an edit → image loop). The plugin API cannot select a Swift SDK either.
+    /// Not through the plugin API's in-process build: SwiftPM keeps one build plan per scratch directory, and the
+    /// product's release build in the one where the debug tool is built re-planned both on every run (measured on two
+    /// cores: ~4.5 s each, half of an edit → image loop). The plugin API cannot select a Swift SDK either.
     func buildProduct(_ product: String, configuration: String, staticStdlib: Bool, sdk: String?, context: PluginContext) throws -> URL {
         let scratch = StevedoreTool.scratchDirectory(of: context).appendingPathComponent("stevedore/products/\(sdk ?? "host")")
+        let fresh = !FileManager.default.fileExists(atPath: scratch.path)
         var arguments = ["swift", "build", "--package-path", context.package.directoryURL.path, "--scratch-path", scratch.path,
                          "--product", product, "-c", configuration]
         if let sdk { arguments += ["--swift-sdk", sdk] }
@@ -166,6 +165,8 @@ struct ImagePluginDriver {
             let hint = sdk.map { " (is the Swift SDK \($0) installed? `swift sdk list`)" } ?? ""
             throw PluginError("Building product '\(product)' failed\(hint); fix the errors above and run \(verb) again.")
         }
+        // The null build SwiftPM re-plans after a build from nothing, now rather than at the first edit (`ToolBuild.fresh`).
+        if fresh { _ = try Self.run(arguments, discardingOutput: true) }
         let binPath = try Self.run(arguments + ["--show-bin-path"], captureOutput: true)
         guard binPath.status == 0, let directory = binPath.output.split(separator: "\n").last else {
             throw PluginError("Could not find where `swift build` put product '\(product)' (\(scratch.path)).")
@@ -212,8 +213,8 @@ struct ImagePluginDriver {
         return bundles
     }
 
-    static func run(_ arguments: [String], captureOutput: Bool = false) throws -> (status: Int32, output: String) {
-        let outcome = try PluginProcess.runOnPath(arguments, captureOutput: captureOutput)
+    static func run(_ arguments: [String], captureOutput: Bool = false, discardingOutput: Bool = false) throws -> (status: Int32, output: String) {
+        let outcome = try PluginProcess.runOnPath(arguments, captureOutput: captureOutput, discardingOutput: discardingOutput)
         return (outcome.status, outcome.output)
     }
 }

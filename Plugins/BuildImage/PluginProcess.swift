@@ -22,15 +22,21 @@ enum PluginProcess {
 
     /// Runs `executable` with `arguments` in `directory` (this process's own when `nil`) and waits for it.
     ///
-    /// - Parameter captureOutput: Read standard output into ``Outcome/output`` instead of passing it through;
-    ///   standard error always goes to the terminal.
-    static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil, captureOutput: Bool = false) throws -> Outcome {
+    /// - Parameters:
+    ///   - captureOutput: Read standard output into ``Outcome/output`` instead of passing it through; standard error
+    ///     goes to the terminal unless `discardingOutput`.
+    ///   - discardingOutput: Send standard output and error to `/dev/null`.
+    static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil, captureOutput: Bool = false, discardingOutput: Bool = false) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         let pipe = Pipe()
         if captureOutput { process.standardOutput = pipe }
+        if discardingOutput {
+            if !captureOutput { process.standardOutput = FileHandle.nullDevice }
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         let data = captureOutput ? pipe.fileHandleForReading.readDataToEndOfFile() : Data()
         process.waitUntilExit()
@@ -42,7 +48,7 @@ enum PluginProcess {
     }
 
     /// Runs `arguments[0]`, looked up on `PATH` by `/usr/bin/env`, with the rest as its arguments.
-    static func runOnPath(_ arguments: [String], captureOutput: Bool = false) throws -> Outcome {
-        try run(URL(fileURLWithPath: "/usr/bin/env"), arguments, captureOutput: captureOutput)
+    static func runOnPath(_ arguments: [String], captureOutput: Bool = false, discardingOutput: Bool = false) throws -> Outcome {
+        try run(URL(fileURLWithPath: "/usr/bin/env"), arguments, captureOutput: captureOutput, discardingOutput: discardingOutput)
     }
 }

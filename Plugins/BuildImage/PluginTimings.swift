@@ -5,8 +5,8 @@ import PackagePlugin
 import Glibc
 #endif
 
-/// The plugins' part of `--verbose`: how long SwiftPM took before the plugin started (checking, or building, the
-/// plugin and its `stevedore` tool) and how long the product build took, one line each, in the shape of the
+/// The plugins' part of `--verbose`: how long the tool check took (SwiftPM readying the plugin, and the tool when it
+/// provides it; on Linux, the plugin's own build of the tool) and how long the product build took, one line each, in the shape of the
 /// engine's own timing lines (`stevedore package-image --verbose` times layer planning, layers, write and push).
 struct PluginTimings {
     /// Whether `--verbose` was given (it is also passed on to `stevedore package-image`).

@@ -4,6 +4,6 @@ import PackagePlugin
 @main
 struct BuildImagePlugin: CommandPlugin {
     func performCommand(context: PluginContext, arguments: [String]) async throws {
-        try ImagePluginDriver(verb: "build-image", pushes: false, packageManager: packageManager).run(context: context, arguments: arguments)
+        try ImagePluginDriver(verb: "build-image", pushes: false).run(context: context, arguments: arguments)
     }
 }

@@ -4,6 +4,6 @@ import PackagePlugin
 @main
 struct PushImagePlugin: CommandPlugin {
     func performCommand(context: PluginContext, arguments: [String]) async throws {
-        try ImagePluginDriver(verb: "push-image", pushes: true, packageManager: packageManager).run(context: context, arguments: arguments)
+        try ImagePluginDriver(verb: "push-image", pushes: true).run(context: context, arguments: arguments)
     }
 }
