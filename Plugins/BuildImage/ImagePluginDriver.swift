@@ -76,6 +76,11 @@ struct ImagePluginDriver {
         let linksStatically = staticOff == 0
         let product = try Self.chooseProduct(in: context.package, named: productNames.first)
 
+        #if !os(Linux)
+        if sdks.isEmpty {
+            throw PluginError("A container image needs a Linux executable, but this host is not Linux. Pass --swift-sdk with a Linux Swift SDK, e.g. `swift package \(verb) --swift-sdk x86_64-swift-linux-musl` (installed SDKs: `swift sdk list`).")
+        }
+        #endif
         let toolProvision = try StevedoreTool.start(context: context)
         if case .provided = toolProvision {
             timings.report("tool check", seconds: pluginReady, detail: "SwiftPM readied the plugin and its stevedore tool")
