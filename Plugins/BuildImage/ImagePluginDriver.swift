@@ -158,23 +158,25 @@ struct ImagePluginDriver {
     /// product's release build in the one where the debug tool is built re-planned both on every run (measured on two
     /// cores: ~4.5 s each, half of an edit → image loop). The plugin API cannot select a Swift SDK either.
     func buildProduct(_ product: String, configuration: String, staticStdlib: Bool, sdk: String?, context: PluginContext) throws -> URL {
-        let scratch = StevedoreTool.scratchDirectory(of: context).appendingPathComponent("stevedore/products/\(sdk ?? "host")")
-        let fresh = !FileManager.default.fileExists(atPath: scratch.path)
-        var arguments = ["swift", "build", "--package-path", context.package.directoryURL.path, "--scratch-path", scratch.path,
-                         "--product", product, "-c", configuration]
-        if let sdk { arguments += ["--swift-sdk", sdk] }
-        if staticStdlib { arguments.append("--static-swift-stdlib") }
+        let scratch = try BuildScratch(
+            StevedoreTool.scratchDirectory(of: context).appendingPathComponent("stevedore/products/\(sdk ?? "host")"),
+            package: context.package.directoryURL
+        )
+        var options = ["--product", product, "-c", configuration]
+        if let sdk { options += ["--swift-sdk", sdk] }
+        if staticStdlib { options.append("--static-swift-stdlib") }
+        let arguments = scratch.arguments(options)
         let staticNote = staticStdlib ? ", static Swift standard library" : ""
         Diagnostics.progress("Building \(product) (\(configuration)\(staticNote))\(sdk.map { " with Swift SDK \($0)" } ?? "")…")
         guard try Self.run(arguments).status == 0 else {
             let hint = sdk.map { " (is the Swift SDK \($0) installed? `swift sdk list`)" } ?? ""
             throw PluginError("Building product '\(product)' failed\(hint); fix the errors above and run \(verb) again.")
         }
-        // The null build SwiftPM re-plans after a build from nothing, now rather than at the first edit (`ToolBuild.fresh`).
-        if fresh { _ = try Self.run(arguments, discardingOutput: true) }
+        if let settling = scratch.settlingArguments(options) { _ = try Self.run(settling, discardingOutput: true) }
+        scratch.recordBuilt()
         let binPath = try Self.run(arguments + ["--show-bin-path"], captureOutput: true)
         guard binPath.status == 0, let directory = binPath.output.split(separator: "\n").last else {
-            throw PluginError("Could not find where `swift build` put product '\(product)' (\(scratch.path)).")
+            throw PluginError("Could not find where `swift build` put product '\(product)' (\(scratch.url.path)).")
         }
         return URL(fileURLWithPath: String(directory)).appendingPathComponent(product)
     }

@@ -15,10 +15,8 @@ enum StevedoreTool {
     /// The tool SwiftPM provides to the plugin, or else a build of it started in the background.
     static func start(context: PluginContext) throws -> Provision {
         if let provided = try? context.tool(named: "stevedore") { return .provided(provided.url) }
-        let scratch = scratchDirectory(of: context).appendingPathComponent("stevedore/tool")
-        let fresh = !FileManager.default.fileExists(atPath: scratch.path)
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        return .building(try ToolBuild(package: context.package.directoryURL, scratch: scratch, fresh: fresh))
+        let scratch = try BuildScratch(scratchDirectory(of: context).appendingPathComponent("stevedore/tool"), package: context.package.directoryURL)
+        return .building(try ToolBuild(scratch: scratch))
     }
 
     /// SwiftPM's scratch directory: a command plugin's work directory is `<scratch>/plugins/<plugin>/outputs`; the
@@ -55,24 +53,63 @@ enum StevedoreTool {
     }
 }
 
+/// A scratch directory of the plugins' own, inside SwiftPM's, for `swift build --package-path <package>`.
+struct BuildScratch {
+    /// The directory.
+    let url: URL
+    /// The package built in it.
+    let package: URL
+    /// Whether the directory is new. SwiftPM plans the first build after one from nothing again (measured on two cores:
+    /// ~4 s for the tool's graph), so a new directory gets a second, null build at once (``settlingArguments``): that
+    /// cost then falls on the first use, not on the first edit.
+    let isNew: Bool
+    /// Whether another package was built here last (one `--scratch-path` shared by several packages). SwiftPM's cached
+    /// build plan does not notice a new root package ("No target named … in build description"), so that build goes
+    /// without the cache.
+    let builtOtherPackage: Bool
+    /// The file that names the package last built here.
+    private let marker: URL
+
+    init(_ url: URL, package: URL) throws {
+        self.url = url
+        self.package = package
+        marker = url.appendingPathComponent("stevedore-package-path")
+        isNew = !FileManager.default.fileExists(atPath: url.path)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        // Unknown (no marker in an old directory) counts as another package.
+        builtOtherPackage = !isNew && (try? String(contentsOf: marker, encoding: .utf8)) != package.path
+    }
+
+    /// `swift build` in this directory with `options`.
+    func arguments(_ options: [String]) -> [String] {
+        ["swift", "build", "--package-path", package.path, "--scratch-path", url.path]
+            + (builtOtherPackage ? ["--disable-build-manifest-caching"] : []) + options
+    }
+
+    /// The build to run after a successful one, at once: a null build when the directory was new, else none.
+    func settlingArguments(_ options: [String]) -> [String]? {
+        isNew ? ["swift", "build", "--package-path", package.path, "--scratch-path", url.path] + options : nil
+    }
+
+    /// Notes, after a successful build, which package this directory holds.
+    func recordBuilt() {
+        try? Data(package.path.utf8).write(to: marker)
+    }
+}
+
 /// `swift build --product stevedore` in the package's own graph (its `Package.resolved`, its mirrors), running in the
 /// background with its output in `<scratch>/build.log`, shown when it fails.
 struct ToolBuild {
+    let scratch: BuildScratch
     let arguments: [String]
-    let scratch: URL
     let log: URL
-    /// Whether the scratch directory was new. SwiftPM plans the first build after one from nothing again (measured on
-    /// two cores: ~4 s for the tool's graph), so a new scratch directory gets a second, null build at once: that cost
-    /// then falls on the first use, not on the first edit. The product's build does the same.
-    let fresh: Bool
     private let process: Process
     private let exit: ExitClock
 
-    init(package: URL, scratch: URL, fresh: Bool) throws {
+    init(scratch: BuildScratch) throws {
         self.scratch = scratch
-        self.fresh = fresh
-        log = scratch.appendingPathComponent("build.log")
-        arguments = ["swift", "build", "--package-path", package.path, "--scratch-path", scratch.path, "--product", "stevedore"]
+        log = scratch.url.appendingPathComponent("build.log")
+        arguments = scratch.arguments(["--product", "stevedore"])
         guard FileManager.default.createFile(atPath: log.path, contents: nil), let output = FileHandle(forWritingAtPath: log.path) else {
             throw PluginError("Cannot write \(log.path).")
         }
@@ -112,13 +149,14 @@ struct ToolBuild {
             FileHandle.standardError.write(Data(text.split(separator: "\n", omittingEmptySubsequences: false).suffix(60).joined(separator: "\n").utf8))
             throw PluginError("Building the stevedore tool failed (`\(arguments.joined(separator: " "))`, exit status \(process.terminationStatus)); the end of its log is above, all of it in \(log.path).")
         }
-        if fresh {
-            _ = try PluginProcess.runOnPath(arguments, discardingOutput: true)
+        if let settling = scratch.settlingArguments(["--product", "stevedore"]) {
+            _ = try PluginProcess.runOnPath(settling, discardingOutput: true)
             exit.record()
         }
+        scratch.recordBuilt()
         let binPath = try PluginProcess.runOnPath(arguments + ["--show-bin-path"], captureOutput: true)
         guard binPath.succeeded, let directory = binPath.output.split(separator: "\n").last else {
-            throw PluginError("Could not find where `swift build` put the stevedore tool (\(scratch.path)).")
+            throw PluginError("Could not find where `swift build` put the stevedore tool (\(scratch.url.path)).")
         }
         return URL(fileURLWithPath: String(directory)).appendingPathComponent("stevedore")
     }
