@@ -168,17 +168,13 @@ struct ImagePluginDriver {
         let arguments = scratch.arguments(options)
         let staticNote = staticStdlib ? ", static Swift standard library" : ""
         Diagnostics.progress("Building \(product) (\(configuration)\(staticNote))\(sdk.map { " with Swift SDK \($0)" } ?? "")…")
-        guard try Self.run(arguments).status == 0 else {
+        guard try PluginProcess.runOnPath(arguments).succeeded else {
             let hint = sdk.map { " (is the Swift SDK \($0) installed? `swift sdk list`)" } ?? ""
             throw PluginError("Building product '\(product)' failed\(hint); fix the errors above and run \(verb) again.")
         }
-        if let settling = scratch.settlingArguments(options) { _ = try Self.run(settling, discardingOutput: true) }
+        if let settling = scratch.settlingArguments(options) { _ = try PluginProcess.runOnPath(settling, discardingOutput: true) }
         scratch.recordBuilt()
-        let binPath = try Self.run(arguments + ["--show-bin-path"], captureOutput: true)
-        guard binPath.status == 0, let directory = binPath.output.split(separator: "\n").last else {
-            throw PluginError("Could not find where `swift build` put product '\(product)' (\(scratch.url.path)).")
-        }
-        return URL(fileURLWithPath: String(directory)).appendingPathComponent(product)
+        return try scratch.executable(product, configuration: configuration, options: options)
     }
 
     /// Throws when `executable` is a Mach-O file (built for macOS): an image needs a Linux ELF executable.
@@ -218,10 +214,5 @@ struct ImagePluginDriver {
             bundles.append(directory.appendingPathComponent(entry))
         }
         return bundles
-    }
-
-    static func run(_ arguments: [String], captureOutput: Bool = false, discardingOutput: Bool = false) throws -> (status: Int32, output: String) {
-        let outcome = try PluginProcess.runOnPath(arguments, captureOutput: captureOutput, discardingOutput: discardingOutput)
-        return (outcome.status, outcome.output)
     }
 }

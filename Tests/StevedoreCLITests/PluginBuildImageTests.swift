@@ -24,6 +24,11 @@ extension PluginTests {
                 #expect(second.output.contains("timing: \(phase) "), "no timing line for \(phase):\n\(second.output)")
             }
             #expect(PluginFixture.firstMatch(of: #"timing: layers [0-9.]+ s \((0) written, [1-9][0-9]* reused\)"#, in: second.output) == "0", "\(second.output)")
+            // On Linux the plugin builds the tool itself and the product beside it, each in a scratch directory of its
+            // own inside SwiftPM's (so that SwiftPM keeps each one's build plan).
+            #expect(second.output.contains("`swift build --product stevedore` took "), "\(second.output)")
+            #expect(FileManager.default.isExecutableFile(atPath: PluginFixture.scratch + "/stevedore/tool/debug/stevedore"))
+            #expect(FileManager.default.isExecutableFile(atPath: PluginFixture.scratch + "/stevedore/products/host/release/HelloServer"))
 
             // The OCI tools accept it.
             let validate = try ProcessRunner.run(["oci-image-tool", "validate", "--type", "image", "--ref", "name=latest", layout])
