@@ -158,10 +158,7 @@ struct ImagePluginDriver {
     /// product's release build in the one where the debug tool is built re-planned both on every run (measured on two
     /// cores: ~4.5 s each, half of an edit → image loop). The plugin API cannot select a Swift SDK either.
     func buildProduct(_ product: String, configuration: String, staticStdlib: Bool, sdk: String?, context: PluginContext) throws -> URL {
-        let scratch = try BuildScratch(
-            StevedoreTool.scratchDirectory(of: context).appendingPathComponent("stevedore/products/\(sdk ?? "host")"),
-            package: context.package.directoryURL
-        )
+        let scratch = try BuildScratch(named: "products/\(sdk ?? "host")", context: context)
         var options = ["--product", product, "-c", configuration]
         if let sdk { options += ["--swift-sdk", sdk] }
         if staticStdlib { options.append("--static-swift-stdlib") }
