@@ -117,7 +117,7 @@ struct PluginPodman {
     }
 
     func run(_ arguments: [String]) throws -> ProcessResult {
-        try ProcessRunner.run(command(arguments), timeout: 300)
+        try Podman.runRetryingLostExitCode(command(arguments), timeout: 300)
     }
 
     /// The full podman command line for `arguments`.

@@ -337,7 +337,7 @@ struct PushCommandTests {
     static func podmanRun(_ env: RegistryTestEnvironment, _ image: String, _ command: [String]) throws -> ProcessResult {
         let runroot = "/tmp/pr-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: runroot) }
-        return try ProcessRunner.run([
+        return try Podman.runRetryingLostExitCode([
             "podman", "--root", env.directory.appending("podman"), "--runroot", runroot, "--storage-driver", "vfs", "--runtime", "runc",
             "--cgroup-manager", "cgroupfs", "--events-backend", "file",
             "run", "--rm", "--network=none", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",

@@ -39,7 +39,7 @@ struct ChrootImage {
     /// the container has `/proc`, which glibc reads (`/proc/self/exe`) to expand the executable's `$ORIGIN`.
     func runInContainer(_ imagePath: String) throws -> ProcessResult {
         let storage = try TemporaryDirectory("elf-podman")
-        return try ProcessRunner.run([
+        return try Podman.runRetryingLostExitCode([
             "podman", "--root", storage.appending("root"), "--runroot", storage.appending("run"),
             "--runtime", "runc", "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file",
             "run", "--rm", "--network=none", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
