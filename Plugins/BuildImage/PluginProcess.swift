@@ -8,7 +8,8 @@ struct PluginError: Error, CustomStringConvertible {
 }
 
 /// The one way the plugins run a program (plugins cannot link Stevedore's libraries, so this file is shared by
-/// symbolic links from each plugin's directory): the child writes to the terminal unless its output is captured.
+/// symbolic links from each plugin's directory): the child writes to the terminal unless its output is captured,
+/// discarded or sent to a log.
 enum PluginProcess {
     /// How a program ended and, when captured, its standard output.
     struct Outcome {
@@ -50,5 +51,24 @@ enum PluginProcess {
     /// Runs `arguments[0]`, looked up on `PATH` by `/usr/bin/env`, with the rest as its arguments.
     static func runOnPath(_ arguments: [String], captureOutput: Bool = false, discardingOutput: Bool = false) throws -> Outcome {
         try run(URL(fileURLWithPath: "/usr/bin/env"), arguments, captureOutput: captureOutput, discardingOutput: discardingOutput)
+    }
+
+    /// Starts `arguments[0]`, looked up on `PATH`, without waiting for it: its standard output and error go to `log`
+    /// (emptied first), and `onExit` runs when it ends.
+    static func startOnPath(_ arguments: [String], log: URL, onExit: @escaping @Sendable () -> Void) throws -> Process {
+        guard FileManager.default.createFile(atPath: log.path, contents: nil), let output = FileHandle(forWritingAtPath: log.path) else {
+            throw PluginError("Cannot write \(log.path).")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.standardOutput = output
+        process.standardError = output
+        process.terminationHandler = { _ in
+            try? output.close()
+            onExit()
+        }
+        try process.run()
+        return process
     }
 }

@@ -149,21 +149,8 @@ struct ToolBuild {
         self.scratch = scratch
         log = scratch.url.appendingPathComponent("build.log")
         arguments = scratch.arguments(["--product", "stevedore"])
-        guard FileManager.default.createFile(atPath: log.path, contents: nil), let output = FileHandle(forWritingAtPath: log.path) else {
-            throw PluginError("Cannot write \(log.path).")
-        }
         let exit = ExitClock()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardOutput = output
-        process.standardError = output
-        process.terminationHandler = { _ in
-            try? output.close()
-            exit.record()
-        }
-        try process.run()
-        self.process = process
+        process = try PluginProcess.startOnPath(arguments, log: log) { exit.record() }
         self.exit = exit
     }
 
